@@ -17,11 +17,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MANAGE := DEBUG=$${DEBUG:-1} $(BIN)/python manage.py
 TEST_MANAGE := DJANGO_SETTINGS_MODULE=compute_advisor.settings_test $(BIN)/python manage.py
 
-.PHONY: help install run test bench fuzz lint fmt reset-db system-deps system-test-deps migrate seed
+.PHONY: help install run serve load test bench fuzz lint fmt reset-db system-deps system-test-deps migrate seed
 
 help:
 	@echo "make run    set up, load the seed prices and serve on http://$(HOST):$(PORT)"
 	@echo "make test   set up and run every test"
+	@echo "make serve  production mode: gunicorn, Celery worker and beat (needs DATABASE_URL, REDIS_URL, SECRET_KEY)"
+	@echo "make load   start the production stack on 127.0.0.1 and measure it under load"
 	@echo "make bench  benchmarks that print figures"
 	@echo "make fuzz   schemathesis against the API with more generated cases"
 	@echo "make lint   ruff"
@@ -46,6 +48,13 @@ seed: migrate
 run: system-deps seed
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Production mode: see README ("Running it in production").
+serve: install system-deps
+	$(BIN)/python scripts/serve.py --host $(HOST) --port $(PORT)
+
+load: install system-deps
+	$(BIN)/python scripts/load.py $(LOAD_ARGS)
 
 system-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_RUN_PACKAGES)"

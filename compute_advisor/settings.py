@@ -41,6 +41,15 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^health$"]
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
+# How many proxies in front of the app append to X-Forwarded-For (0: clients connect directly, the header is
+# ignored). Sign-in limits, API throttles and logs take the client's address from it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Scripts, styles, fonts and images come from the app itself; nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -65,7 +74,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "compute_advisor.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "compute_advisor.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "compute_advisor.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -179,6 +190,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_THROTTLE_CLASSES": ["compute_advisor.api.throttles.AnonThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "120/minute")},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "compute_advisor.api.errors.handle",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -213,12 +225,27 @@ PRICE_REFRESH_SCHEDULE = env_bool(
     "PRICE_REFRESH_SCHEDULE", bool(env_str("AWS_ACCESS_KEY_ID") or env_str("AWS_PROFILE"))
 )
 
+# Celery workers log through this configuration too, not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# "json": one object per line for a log pipeline (the default in production); "plain" for reading by eye.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain; got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "compute_advisor.log_format.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     # Libraries that narrate every step at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "matplotlib")},
+    "loggers": {
+        # Each request is logged once, with its fields, by compute_advisor.request_log.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "matplotlib")},
+    },
 }

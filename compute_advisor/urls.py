@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
 from django.urls import include, path
 
 from compute_advisor.catalog import views as catalog_views
@@ -12,6 +13,12 @@ def alive(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Pages that do not link the icon (admin, API docs) still get it: browsers ask for /favicon.ico."""
+    # Looked up per request: the hashed name exists only once static files are collected.
+    return HttpResponseRedirect(static("img/favicon.svg"))
+
+
 def health(request: HttpRequest) -> JsonResponse:
     ready, report = health_report()
     return JsonResponse(report, status=200 if ready else 503)
@@ -19,6 +26,7 @@ def health(request: HttpRequest) -> JsonResponse:
 
 urlpatterns = [
     path("healthz", alive, name="alive"),
+    path("favicon.ico", favicon),
     path("health", health, name="health"),
     path("", catalog_views.home, name="home"),
     path("catalog/", include("compute_advisor.catalog.urls")),

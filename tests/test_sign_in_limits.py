@@ -56,3 +56,16 @@ def test_with_the_cache_down_sign_in_still_works(alice):
     client = Client(REMOTE_ADDR="203.0.113.9")
     assert sign_in(client, "alice", "wrong").status_code == 200
     assert sign_in(client, "alice", "correct horse battery").status_code == 302
+
+
+@override_settings(SIGN_IN_MAX_FAILURES=3, TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_each_client_is_counted_by_its_forwarded_address(alice):
+    User.objects.create_user("bob", password="another good secret")
+    for name in ("x1", "x2", "x3"):  # different names: only the address limit can block
+        sign_in(Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.50"), name, "wrong")
+    # The same proxy, another client: not blocked by the first one's failures.
+    behind_proxy = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.51")
+    assert sign_in(behind_proxy, "bob", "another good secret").status_code == 302
+    # The attacker cannot reset its count by writing its own X-Forwarded-For entry in front.
+    spoofed = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.50")
+    assert sign_in(spoofed, "alice", "correct horse battery").status_code == 429

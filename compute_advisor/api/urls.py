@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from compute_advisor.api import views
 
@@ -18,5 +18,5 @@ urlpatterns = [
     path("catalog/<str:kind>", views.CatalogView.as_view(), name="catalog"),
     path("recommendations", views.RecommendationView.as_view(), name="recommendations"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

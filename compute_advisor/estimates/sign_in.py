@@ -14,12 +14,14 @@ from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
+from compute_advisor.client_address import client_address
+
 log = logging.getLogger(__name__)
 
 
 def _keys(request: HttpRequest, username: str) -> list[str]:
     name = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
-    return [f"sign-in-failures:addr:{request.META.get('REMOTE_ADDR', '')}", f"sign-in-failures:user:{name}"]
+    return [f"sign-in-failures:addr:{client_address(request)}", f"sign-in-failures:user:{name}"]
 
 
 def sign_in_blocked(request: HttpRequest, username: str) -> bool:

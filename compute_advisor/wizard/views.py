@@ -71,7 +71,6 @@ def _context(step: int, form: Any) -> dict[str, Any]:
         "step": step,
         "steps": [s.title for s in STEPS],
         "total": len(STEPS),
-        "percent": int(100 * (step - 1) / len(STEPS)),
     }
 
 

@@ -8,7 +8,9 @@
       .then(function (response) { return response.json(); })
       .then(function (data) {
         box.querySelector("[data-field=done]").textContent = data.done;
-        box.querySelector(".bar span").style.width = (data.total ? (100 * data.done) / data.total : 0) + "%";
+        const bar = box.querySelector("progress.bar");
+        bar.max = data.total || 1;
+        bar.value = data.done;
         if (data.status === "done" || data.status === "failed") { window.location.reload(); } else { setTimeout(poll, 1000); }
       })
       .catch(function () { setTimeout(poll, 3000); });

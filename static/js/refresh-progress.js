@@ -4,16 +4,15 @@
   const box = document.querySelector("[data-progress-url]");
   if (!box) return;
   const url = box.getAttribute("data-progress-url");
-  const bar = box.querySelector(".bar span");
-  const barHost = box.querySelector(".bar");
+  const bar = box.querySelector("progress.bar");
 
   function render(data) {
     box.querySelectorAll("[data-field]").forEach(function (el) {
       el.textContent = data[el.getAttribute("data-field")];
     });
     const percent = data.parts_total ? Math.round((100 * data.parts_done) / data.parts_total) : 0;
-    bar.style.width = percent + "%";
-    barHost.setAttribute("aria-valuenow", String(percent));
+    bar.value = percent;
+    bar.textContent = percent + "%";
     const body = box.querySelector("[data-parts]");
     body.replaceChildren.apply(body, data.parts.map(function (part) {
       const row = document.createElement("tr");

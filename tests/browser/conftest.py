@@ -40,10 +40,16 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A page that fails its test if Chromium reports an error on it: a script error, a failed load, or
+    anything the Content Security Policy blocked (an inline style or script, another origin)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: page.console_errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda error: page.console_errors.append(f"{page.url}: {error}"))
     yield page
     context.close()
+    assert page.console_errors == [], "Chromium reported errors"
 
 
 @pytest.fixture

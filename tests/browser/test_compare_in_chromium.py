@@ -33,6 +33,13 @@ def test_compare_switch_to_a_profile_save_and_share(browser, page, live_seeded, 
     assert len(costs) >= 5 and costs == sorted(costs)
     page.wait_for_selector("[data-chart=chart-cost] .main-svg")  # plotly drew the chart as SVG
     page.wait_for_selector("[data-chart=chart-breakeven] .main-svg")
+    # Under a policy that forbids inline styles, plotly's own stylesheet comes from a file: its layers are
+    # stacked (absolute) and its toolbar floats over the chart, as plotly lays them out.
+    layout = page.evaluate(
+        """() => [getComputedStyle(document.querySelector("[data-chart=chart-cost] .main-svg")).position,
+                 getComputedStyle(document.querySelector("[data-chart=chart-cost] .modebar")).position]"""
+    )
+    assert layout == ["absolute", "absolute"]
     page.locator(".results-table details summary").first.click()
     assert page.locator(".results-table table.lines tbody tr").first.is_visible()
     page.screenshot(path=str(artifacts / "compare-results.png"), full_page=True)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from pricing.models import PriceRefresh, PriceRefreshPart
 from pricing.refresh import refresh_finish, refresh_start
@@ -21,7 +22,8 @@ def test_progress_updates_in_place_then_the_page_shows_the_new_snapshot(
     page.screenshot(path=str(artifacts / "prices-running.png"), full_page=True)
 
     PriceRefreshPart.objects.filter(refresh=refresh).update(status="running", rows=1234)
-    page.wait_for_function("document.querySelector('[data-field=rows]').textContent === '1234'", timeout=10000)
+    # A locator waits without evaluating a string, which the page's Content Security Policy forbids.
+    expect(page.locator("[data-field=rows]")).to_have_text("1234", timeout=10000)
     assert page.locator("[data-parts] td").nth(2).inner_text() == "running"
 
     from pricing.fetchers import fetch_part

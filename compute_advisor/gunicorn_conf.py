@@ -1,0 +1,35 @@
+"""Gunicorn's settings for production (`make serve`); each can be changed through the environment."""
+
+import os
+
+from compute_advisor.env import env_int, env_str
+
+_cores = os.cpu_count() or 1
+
+# Threads let a worker keep answering while one of its requests renders a PDF.
+worker_class = "gthread"
+workers = env_int("WEB_CONCURRENCY", 2 * _cores + 1, minimum=1)
+threads = env_int("GUNICORN_THREADS", 4, minimum=1)
+# A PDF report of a big scenario takes a second or two; nothing legitimate takes a minute.
+timeout = env_int("GUNICORN_TIMEOUT", 60, minimum=5)
+graceful_timeout = 30
+keepalive = 5
+# Workers are replaced now and then so that no slow leak accumulates.
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 5000, minimum=0)
+max_requests_jitter = max_requests // 10
+# The app is imported once, before forking: workers start quicker and share its memory.
+preload_app = True
+# Requests are logged by the app (compute_advisor.request_log) with their fields; no second access log.
+accesslog = None
+errorlog = "-"
+loglevel = env_str("LOG_LEVEL", "info").lower()
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "compute_advisor.log_format.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["console"], "level": loglevel.upper(), "propagate": False},
+        "gunicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+    },
+}
