@@ -9,13 +9,14 @@ _cores = os.cpu_count() or 1
 # Threads let a worker keep answering while one of its requests renders a PDF.
 worker_class = "gthread"
 workers = env_int("WEB_CONCURRENCY", 2 * _cores + 1, minimum=1)
-threads = env_int("GUNICORN_THREADS", 4, minimum=1)
+threads = env_int("GUNICORN_THREADS", 2, minimum=1)
 # A PDF report of a big scenario takes a second or two; nothing legitimate takes a minute.
 timeout = env_int("GUNICORN_TIMEOUT", 60, minimum=5)
 graceful_timeout = 30
 keepalive = 5
-# Workers are replaced now and then so that no slow leak accumulates.
-max_requests = env_int("GUNICORN_MAX_REQUESTS", 5000, minimum=0)
+# Off by default: a worker replaced under load drops its idle keep-alive connections, and a client that
+# had just sent a request on one sees it reset (measured with `make load`). Set it if memory creeps up.
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 0, minimum=0)
 max_requests_jitter = max_requests // 10
 # The app is imported once, before forking: workers start quicker and share its memory.
 preload_app = True

@@ -211,6 +211,9 @@ SPECTACULAR_SETTINGS = {
 SEED_PRICES_FILE = Path(env_str("SEED_PRICES_FILE") or BASE_DIR / "pricing" / "data" / "seed-snapshot.json")
 # Regions the app offers and a refresh pulls; the seed snapshot covers these.
 PRICING_REGIONS = env_list("PRICING_REGIONS", ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"])
+# How long each process may go on using the active snapshot it last read (another process's activation
+# reaches it within this time; the activating process sees it at once).
+ACTIVE_SNAPSHOT_MEMO_SECONDS = env_int("ACTIVE_SNAPSHOT_MEMO_SECONDS", 2, minimum=0)
 PRICE_SNAPSHOT_MAX_AGE_DAYS = env_int("PRICE_SNAPSHOT_MAX_AGE_DAYS", 45, minimum=1)
 # Refreshing prices from the AWS Price List: "bulk" (offer files, no credentials needed) or "query"
 # (the GetProducts API, AWS credentials needed).

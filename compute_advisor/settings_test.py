@@ -8,6 +8,8 @@ os.environ.setdefault("API_ANON_RATE", "1000000/minute")
 
 from compute_advisor.settings import *  # noqa: F403
 
+# Tests roll back the database between them: a remembered snapshot could be one that no longer exists.
+ACTIVE_SNAPSHOT_MEMO_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -2,20 +2,50 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from pricing.models import Price, PriceRefresh, PriceSnapshot
 
+_active: tuple[float, PriceSnapshot | None] | None = None
+
 
 def price_snapshot_active() -> PriceSnapshot | None:
-    return PriceSnapshot.objects.filter(status=PriceSnapshot.Status.ACTIVE).first()
+    """The snapshot the app prices with. Every page and API call asks, and it changes about once a day, so
+    each process remembers it for ACTIVE_SNAPSHOT_MEMO_SECONDS; activating a snapshot forgets it at once in
+    the process that did it, and the others follow within that time."""
+    global _active
+    seconds = settings.ACTIVE_SNAPSHOT_MEMO_SECONDS
+    remembered = _active
+    if seconds > 0 and remembered is not None and time.monotonic() - remembered[0] < seconds:
+        return remembered[1]
+    snapshot = PriceSnapshot.objects.filter(status=PriceSnapshot.Status.ACTIVE).first()
+    _active = (time.monotonic(), snapshot) if seconds > 0 else None
+    return snapshot
+
+
+def price_snapshot_active_forget() -> None:
+    global _active
+    _active = None
+
+
+_REGIONS: dict[tuple[int, object], list[str]] = {}
 
 
 def price_snapshot_regions(*, snapshot: PriceSnapshot) -> list[str]:
-    return sorted(set(snapshot.prices.values_list("region", flat=True)))
+    """The regions a snapshot has prices for. Every form asks; a finished snapshot never changes, so each
+    process asks the database once per snapshot."""
+    key = (snapshot.pk, snapshot.created_at)
+    if key in _REGIONS:
+        return list(_REGIONS[key])
+    regions = list(snapshot.prices.order_by("region").values_list("region", flat=True).distinct())
+    if snapshot.status != PriceSnapshot.Status.BUILDING:
+        _REGIONS[key] = regions
+    return list(regions)
 
 
 def prices_of_service(*, snapshot: PriceSnapshot, service_code: str, region: str) -> QuerySet[Price]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from pricing.models import Price, PriceSnapshot, PriceSource
 from pricing.rows import PriceRow, SourceRef, rows_checksum
 from pricing.seedfile import read_seed_file
+from pricing.selectors import price_snapshot_active_forget
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ def price_snapshot_activate(*, snapshot: PriceSnapshot) -> PriceSnapshot:
     snapshot.status = PriceSnapshot.Status.ACTIVE
     snapshot.activated_at = timezone.now()
     snapshot.save(update_fields=["status", "activated_at"])
+    transaction.on_commit(price_snapshot_active_forget)
     return snapshot
 
 

@@ -65,9 +65,13 @@ def _snapshot(request: Request) -> PriceSnapshot:
 
 
 def _scenario(data: Any) -> Any:
-    """Check the shape with the serializer, then the rules with the engine's own parser."""
-    s.ScenarioSerializer(data=data).is_valid(raise_exception=True)
-    return parse_scenario(data)
+    """The engine's own parser checks everything (the rules the CLI and pages use). Only when it refuses does
+    the serializer look too, for the messages of the documented schema: it costs more than the pricing."""
+    try:
+        return parse_scenario(data)
+    except ScenarioError:
+        s.ScenarioSerializer(data=data).is_valid(raise_exception=True)
+        raise
 
 
 def _priced(scenario: Any, snapshot: PriceSnapshot) -> dict[str, Any]:

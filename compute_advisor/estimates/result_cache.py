@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 
 from compute_advisor.engine import Result, Scenario
+from compute_advisor.estimates.cache_or_compute import cache_or_compute
 from pricing.models import PriceSnapshot
-
-log = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parents[1]
 PRICING_INPUTS = [PACKAGE / "engine", PACKAGE / "catalog" / "data"]
@@ -50,26 +47,15 @@ def result_key(scenario: Scenario, snapshot: PriceSnapshot) -> str:
     priced = scenario.model_dump(exclude={"name"})  # the name changes no price
     normalised = json.dumps(priced, sort_keys=True, separators=(",", ":"), default=_canonical_number)
     scenario_digest = hashlib.sha256(normalised.encode()).hexdigest()
+    return f"result:{engine_digest()}:{snapshot_tag(snapshot)}:{scenario_digest}"
+
+
+def snapshot_tag(snapshot: PriceSnapshot) -> str:
     # The creation time tells apart snapshots that reuse an id (a database restored or rebuilt).
-    made = int(snapshot.created_at.timestamp() * 1_000_000)
-    return f"result:{engine_digest()}:{snapshot.pk}.{made}:{scenario_digest}"
+    return f"{snapshot.pk}.{int(snapshot.created_at.timestamp() * 1_000_000)}"
 
 
 def cached_result(scenario: Scenario, snapshot: PriceSnapshot, compute: Callable[[], Result]) -> Result:
-    seconds = settings.RESULT_CACHE_SECONDS
-    if seconds <= 0:
+    if settings.RESULT_CACHE_SECONDS <= 0:
         return compute()
-    key = result_key(scenario, snapshot)
-    try:
-        hit = cache.get(key)
-    except Exception as error:  # any cache failure (Redis down, timeout) means "not cached"
-        log.warning("result cache unavailable, computing instead: %s", error)
-        return compute()
-    if isinstance(hit, Result):
-        return hit
-    result = compute()
-    try:
-        cache.set(key, result, timeout=seconds)
-    except Exception as error:  # as above: the answer is already computed
-        log.warning("result cache unavailable, not stored: %s", error)
-    return result
+    return cache_or_compute(result_key(scenario, snapshot), compute, seconds=settings.RESULT_CACHE_SECONDS, kind=Result)

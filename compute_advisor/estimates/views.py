@@ -11,8 +11,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from compute_advisor.engine import ScenarioError, parse_scenario
 from compute_advisor.estimates import charts as chart_figures
 from compute_advisor.estimates.forms import DEFAULTS, ScenarioForm, form_data_with_defaults
 from compute_advisor.estimates.importers import ImportProblem, import_workload
+from compute_advisor.estimates.page_cache import cached_page_part, csrf_placeholder, page_key
 from compute_advisor.estimates.presentation import charts_for, rows
 from compute_advisor.estimates.scenario_form import field_for, query_from_scenario, scenario_from_form
 from compute_advisor.estimates.selectors import scenario_by_token, scenario_get_for, scenario_list_for
@@ -28,12 +30,14 @@ from compute_advisor.estimates.services import price_book_for, regions_compared,
 from pricing.models import PriceSnapshot
 from pricing.selectors import price_snapshot_active, price_snapshot_regions
 
+COMPARE_BODY = "estimates/_compare_body.html"
+
 
 def _regions(snapshot: PriceSnapshot | None) -> list[str] | None:
     return price_snapshot_regions(snapshot=snapshot) if snapshot else None
 
 
-def _priced(request: HttpRequest, form: ScenarioForm, snapshot: PriceSnapshot) -> dict[str, Any]:
+def _priced(form: ScenarioForm, snapshot: PriceSnapshot) -> dict[str, Any]:
     """Run a valid form through the engine; engine errors go beside their fields."""
     data = scenario_from_form(form.cleaned_data)
     try:
@@ -56,22 +60,35 @@ def _priced(request: HttpRequest, form: ScenarioForm, snapshot: PriceSnapshot) -
     }
 
 
-def compare(request: HttpRequest) -> HttpResponse:
-    snapshot = price_snapshot_active()
+def _compare_context(query: QueryDict, snapshot: PriceSnapshot | None) -> dict[str, Any]:
     regions = _regions(snapshot)
-    if request.GET.get("submitted"):
-        form = ScenarioForm(form_data_with_defaults(request.GET), regions=regions)
+    if query.get("submitted"):
+        form = ScenarioForm(form_data_with_defaults(query), regions=regions)
     else:
-        form = ScenarioForm(initial={**DEFAULTS, **request.GET.dict()}, regions=regions)
+        form = ScenarioForm(initial={**DEFAULTS, **query.dict()}, regions=regions)
     context: dict[str, Any] = {"form": form, "snapshot": snapshot}
-    if snapshot is None:
-        messages.error(request, "No price snapshot is loaded yet: run `python manage.py load_seed_prices`.")
-    elif form.is_bound and form.is_valid():
+    if snapshot is not None and form.is_bound and form.is_valid():
         if form.cleaned_data.get("profile") and not form.data.get("profile"):
             # A preset filled the profile: show its values, so the grid and the URL can be edited from here.
             form.data["profile"] = " ".join(str(v) for v in form.cleaned_data["profile"])
-        context.update(_priced(request, form, snapshot))
-    return render(request, "estimates/compare.html", context)
+        context.update(_priced(form, snapshot))
+    return context
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    snapshot = price_snapshot_active()
+    if snapshot is None:
+        messages.error(request, "No price snapshot is loaded yet: run `python manage.py load_seed_prices`.")
+        body = render_to_string(COMPARE_BODY, _compare_context(request.GET, None), request=request)
+    else:
+        body = cached_page_part(
+            page_key("compare", request.GET, snapshot),
+            lambda: render_to_string(
+                COMPARE_BODY, {**_compare_context(request.GET, snapshot), "csrf_token": csrf_placeholder()}
+            ),
+            request,
+        )
+    return render(request, "estimates/compare.html", {"body": body, "snapshot": snapshot})
 
 
 def compare_regions(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,60 @@
+"""Rendered comparison pages kept in the cache, so a comparison someone has already asked for costs about as
+much to serve as a static page.
+
+What is cached is the page's main part for one query string on one snapshot: the form with its values and the
+results. The parts that differ per visitor stay out of it: the header (who is signed in), messages, and the
+CSRF token of the save form, which is written into the cached HTML as a placeholder and replaced with the
+visitor's own token on the way out. The key names the snapshot (new prices, new keys) and a digest of the
+code and templates (a deployment never serves pages the old code rendered).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpRequest, QueryDict
+from django.middleware.csrf import get_token
+from django.utils.safestring import SafeString, mark_safe
+
+from compute_advisor.estimates.cache_or_compute import cache_or_compute
+from compute_advisor.estimates.result_cache import engine_digest, snapshot_tag
+from pricing.models import PriceSnapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+RENDERING_INPUTS = [ROOT / "templates", ROOT / "compute_advisor", ROOT / "pricing"]
+
+
+@lru_cache(maxsize=1)
+def rendering_digest() -> str:
+    digest = hashlib.sha256(engine_digest().encode())
+    for root in RENDERING_INPUTS:
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".py", ".html"}):
+            digest.update(path.relative_to(ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def csrf_placeholder() -> str:
+    # Derived from the secret key, so no input can contain it and have a visitor's token written in its place.
+    return "csrf-" + hashlib.sha256(f"page-cache-csrf:{settings.SECRET_KEY}".encode()).hexdigest()[:32]
+
+
+def page_key(page: str, query: QueryDict, snapshot: PriceSnapshot) -> str:
+    """The same parameters in any order are one page."""
+    normalised = sorted((key, tuple(values)) for key, values in query.lists())
+    digest = hashlib.sha256(repr(normalised).encode()).hexdigest()
+    return f"page:{page}:{rendering_digest()}:{snapshot_tag(snapshot)}:{digest}"
+
+
+def cached_page_part(key: str, render: Callable[[], str], request: HttpRequest) -> SafeString:
+    """`render()`'s HTML (rendered with `csrf_placeholder()` as its CSRF token), cached, with this visitor's token."""
+    html = cache_or_compute(key, lambda: str(render()), seconds=settings.RESULT_CACHE_SECONDS, kind=str)
+    placeholder = csrf_placeholder()
+    if placeholder in html:
+        html = html.replace(placeholder, get_token(request))
+    return mark_safe(html)  # rendered by our templates, which escape every input
