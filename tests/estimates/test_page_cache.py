@@ -1,0 +1,79 @@
+"""The comparison page's main part is cached per query and snapshot; who is asking never leaks into it."""
+
+import re
+from html import unescape
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from compute_advisor.estimates import views
+from compute_advisor.estimates.models import SavedScenario
+from compute_advisor.estimates.page_cache import csrf_placeholder, page_key
+from tests.unreachable import UNREACHABLE_REDIS
+from tests.web.test_compare import BASE
+
+QUERY = BASE
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Counts how often the page's main part is rendered (a cache miss)."""
+    calls = []
+    original = views._compare_context
+    monkeypatch.setattr(views, "_compare_context", lambda *a: calls.append(a) or original(*a))
+    return calls
+
+
+def test_a_second_visit_is_served_from_the_cache_with_each_visitors_own_token(seeded, renders):
+    cache.clear()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page_one = first.get(reverse("estimates:compare"), QUERY).content.decode()
+    page_two = second.get(reverse("estimates:compare"), {**dict(reversed(QUERY.items()))}).content.decode()
+    assert len(renders) == 1  # the same parameters in another order are the same page
+    token_one, token_two = TOKEN.search(page_one).group(1), TOKEN.search(page_two).group(1)
+    assert token_one != token_two and csrf_placeholder() not in page_one + page_two
+    assert TOKEN.sub("", page_one) == TOKEN.sub("", page_two)
+
+    # The token in the cached page is the visitor's: saving with it passes the CSRF check.
+    scenario = unescape(re.search(r'name="scenario" value="([^"]+)"', page_two).group(1))
+    saved = second.post(
+        reverse("estimates:save"), {"scenario": scenario, "name": "cached", "csrfmiddlewaretoken": token_two}
+    )
+    assert saved.status_code == 302 and SavedScenario.objects.filter(name="cached").exists()
+    forged = first.post(reverse("estimates:save"), {"scenario": scenario, "name": "x", "csrfmiddlewaretoken": "bad"})
+    assert forged.status_code == 403
+
+
+def test_nothing_about_the_visitor_is_cached(seeded):
+    cache.clear()
+    alice = Client()
+    alice.force_login(User.objects.create_user("alice-in-cache", password="a-long-password-1"))
+    signed_in = alice.get(reverse("estimates:compare"), QUERY).content.decode()
+    anonymous = Client().get(reverse("estimates:compare"), QUERY).content.decode()
+    assert "alice-in-cache" in signed_in and "alice-in-cache" not in anonymous
+    assert "Sign in" in anonymous
+
+
+def test_other_scenarios_and_new_snapshots_are_other_pages(seeded, renders):
+    cache.clear()
+    client = Client()
+    client.get(reverse("estimates:compare"), QUERY)
+    four = client.get(reverse("estimates:compare"), {**QUERY, "replicas": "4"}).content.decode()
+    assert len(renders) == 2 and re.search(r'name="replicas"[^>]*value="4"', four)
+    key = page_key("compare", client.get(reverse("estimates:compare"), QUERY).wsgi_request.GET, seeded)
+    assert cache.get(key) is not None
+    newer = seeded.__class__(pk=seeded.pk + 1, created_at=seeded.created_at)
+    assert page_key("compare", Client().get("/healthz", QUERY).wsgi_request.GET, newer) != key
+
+
+@override_settings(CACHES=UNREACHABLE_REDIS)
+def test_with_the_cache_down_the_page_is_rendered_every_time(seeded, renders):
+    client = Client()
+    for _ in range(2):
+        response = client.get(reverse("estimates:compare"), QUERY)
+        assert response.status_code == 200 and "Amazon ECS on AWS Fargate" in response.content.decode()
+    assert len(renders) == 2
