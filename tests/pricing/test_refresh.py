@@ -9,6 +9,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.management import CommandError, call_command
 
+from compute_advisor.estimates.models import SavedScenario
 from compute_advisor.estimates.services import estimate_run
 from pricing.fetchers import fetch_part
 from pricing.models import Price, PriceRefresh, PriceSnapshot
@@ -61,12 +62,20 @@ def test_a_part_that_brings_too_few_prices_is_refused_and_the_active_snapshot_st
     assert refresh.status == "failed" and refresh.snapshot.status == "failed"
 
 
-def test_a_bad_offer_file_is_refused_with_a_message(seeded, tmp_path):
-    path = tmp_path / "broken.json"
-    path.write_text('{"offerCode": "AmazonEC2", "products": {')
-    with pytest.raises(CommandError):
-        call_command("refresh_prices", "--offer-file", str(path), "--region", "us-east-1")
-    assert price_snapshot_active().pk == seeded.pk
+def test_a_bad_offer_file_is_refused_with_a_message_and_nothing_saved_is_touched(seeded, tmp_path):
+    scenario = {"region": "us-east-1", "workload": {"vcpu": "1", "memory_gib": "2"}, "usage": {"kind": "always_on"}}
+    saved = {SavedScenario.objects.create(name=f"s{n}", scenario=scenario, snapshot=seeded).pk for n in range(3)}
+    for name, text in [
+        ("truncated.json", '{"offerCode": "AmazonEC2", "products": {'),
+        ("not-json.json", "<html>503 Service Unavailable</html>"),
+        ("wrong-shape.json", '{"offerCode": "AmazonEC2", "products": [1, 2], "terms": "none"}'),
+    ]:
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(CommandError):
+            call_command("refresh_prices", "--offer-file", str(path), "--region", "us-east-1")
+        assert price_snapshot_active().pk == seeded.pk
+        assert set(SavedScenario.objects.filter(snapshot=seeded).values_list("pk", flat=True)) == saved
     with pytest.raises(CommandError, match="No such offer file"):
         call_command("refresh_prices", "--offer-file", str(tmp_path / "none.json"), "--region", "us-east-1")
 

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from compute_advisor.estimates.models import SavedScenario
 from pricing.models import PriceRefresh, PriceRefreshPart, PriceSnapshot
 from pricing.selectors import price_snapshot_active
 from pricing.testing import ec2_instance, many_ec2_items, usage_item, write_offer_path
@@ -152,10 +153,20 @@ def test_a_worker_refreshes_prices_and_the_new_snapshot_becomes_active(worker, t
     assert price_snapshot_active().pk == refresh.snapshot_id != seed.pk
 
 
+SCENARIO = {
+    "region": "us-east-1",
+    "workload": {"vcpu": "1", "memory_gib": "2"},
+    "usage": {"kind": "always_on", "replicas": 2},
+}
+
+
 def test_a_worker_killed_mid_refresh_leaves_the_active_snapshot_and_the_next_worker_finishes(worker, tmp_path):
     call_command("load_catalog", verbosity=0)
     call_command("load_seed_prices", verbosity=0)
     seed = price_snapshot_active()
+    saved = [
+        SavedScenario.objects.create(name=f"kept {n}", scenario=SCENARIO, snapshot=seed).share_token for n in range(3)
+    ]
     # A big EC2 file (mostly products we skip) so that the part takes a few seconds.
     keep = [ec2_instance(f"K{i}", "us-east-1", name, usd) for i, (name, usd) in enumerate([("m6i.large", "0.096")])]
     big = tmp_path / "ec2.json"
@@ -173,6 +184,7 @@ def test_a_worker_killed_mid_refresh_leaves_the_active_snapshot_and_the_next_wor
     assert refresh.status == "running"
     assert price_snapshot_active().pk == seed.pk
     assert PriceSnapshot.objects.get(pk=refresh.snapshot_id).status == "building"
+    assert sorted(SavedScenario.objects.values_list("share_token", flat=True)) == sorted(saved)
 
     worker.start()  # acks_late: the killed task is handed to the new worker once its visibility timeout passes
     wait_for(lambda: PriceRefresh.objects.get(pk=refresh.pk).status != "running", 120, "the refresh to finish")
@@ -183,3 +195,6 @@ def test_a_worker_killed_mid_refresh_leaves_the_active_snapshot_and_the_next_wor
     active = price_snapshot_active()
     assert active.pk == refresh.snapshot_id
     assert active.prices.filter(service_code="AmazonEC2", region="us-east-1", key="BoxUsage:m6i.large").count() == 1
+    # The scenarios saved before keep the prices they were saved with.
+    assert set(SavedScenario.objects.values_list("snapshot_id", flat=True)) == {seed.pk}
+    assert sorted(SavedScenario.objects.values_list("share_token", flat=True)) == sorted(saved)
