@@ -151,6 +151,16 @@ class SavedScenarioSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
 
 
+class SavedScenarioChangeSerializer(serializers.Serializer):
+    """What an owner may change; every field is optional."""
+
+    name = serializers.CharField(max_length=200, required=False, allow_blank=False)
+    scenario = ScenarioSerializer(required=False, help_text="A new scenario, priced with today's prices.")
+    share_enabled = serializers.BooleanField(
+        required=False, help_text="false revokes the share link; true issues a new one (a revoked link stays dead)."
+    )
+
+
 class SnapshotSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     source = serializers.CharField()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -33,6 +34,8 @@ from compute_advisor.estimates.services import (
     regions_compared,
     scenario_price,
     scenario_save,
+    scenario_sharing,
+    scenario_update,
     snapshot_for,
 )
 from compute_advisor.wizard.answers import Answers
@@ -189,6 +192,28 @@ class ScenarioDetailView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         return Response(_saved(scenario_get_for(user=request.user, pk=pk), request))
+
+    @extend_schema(
+        summary="Rename one of your saved scenarios, replace its scenario, or turn its share link off or on",
+        request=s.SavedScenarioChangeSerializer,
+        responses={200: s.SavedScenarioSerializer, **ERRORS, **AUTH_ERRORS},
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        saved = scenario_get_for(user=request.user, pk=pk)
+        body = s.SavedScenarioChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if "scenario" in request.data:
+            parse_scenario(request.data["scenario"])
+        with transaction.atomic():
+            scenario_update(
+                saved=saved,
+                name=body.validated_data.get("name"),
+                scenario_data=request.data.get("scenario"),
+                snapshot=_snapshot(request) if "scenario" in request.data else None,
+            )
+            if "share_enabled" in body.validated_data:
+                scenario_sharing(saved=saved, enabled=body.validated_data["share_enabled"])
+        return Response(_saved(saved, request))
 
     @extend_schema(summary="Delete one of your saved scenarios", responses={204: None, **ERRORS, **AUTH_ERRORS})
     def delete(self, request: Request, pk: int) -> Response:

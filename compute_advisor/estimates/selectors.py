@@ -24,8 +24,10 @@ def scenario_get_for(*, user: Any, pk: int) -> SavedScenario:
     return scenario
 
 
-def scenario_by_token(*, token: str) -> SavedScenario:
-    scenario = SavedScenario.objects.select_related("snapshot").filter(share_token=token, share_enabled=True).first()
-    if scenario is None:
+def scenario_by_token(*, token: str, viewer: Any = None) -> SavedScenario:
+    """The scenario a share link names, while its link is on; its owner can still open it after revoking."""
+    scenario = SavedScenario.objects.select_related("snapshot").filter(share_token=token).first()
+    owner_sees = scenario is not None and getattr(viewer, "is_authenticated", False) and scenario.owner_id == viewer.pk
+    if scenario is None or not (scenario.share_enabled or owner_sees):
         raise Http404("No such shared scenario")
     return scenario

@@ -116,3 +116,36 @@ def scenario_save(*, user: Any, name: str, scenario_data: Any, snapshot: PriceSn
         scenario=scenario_data,
         snapshot=snapshot,
     )
+
+
+def scenario_update(
+    *, saved: SavedScenario, name: str | None = None, scenario_data: Any = None, snapshot: PriceSnapshot | None = None
+) -> SavedScenario:
+    """Rename a saved scenario, or replace what it describes; a new scenario is priced with `snapshot`."""
+    fields = ["updated_at"]
+    if name is not None:
+        if not name.strip():
+            raise ScenarioError({"name": ["A name cannot be empty."]})
+        saved.name = name.strip()[:200]
+        fields.append("name")
+    if scenario_data is not None:
+        if snapshot is None:
+            raise ScenarioError({"": ["no price snapshot is loaded"]})
+        parse_scenario(scenario_data)
+        saved.scenario, saved.snapshot = scenario_data, snapshot
+        fields += ["scenario", "snapshot"]
+    saved.save(update_fields=fields)
+    return saved
+
+
+def scenario_sharing(*, saved: SavedScenario, enabled: bool) -> SavedScenario:
+    """Turn the share link off, or on again under a new token: a link once revoked never works again."""
+    from compute_advisor.estimates.models import new_share_token
+
+    if enabled == saved.share_enabled:
+        return saved
+    if enabled:
+        saved.share_token = new_share_token()
+    saved.share_enabled = enabled
+    saved.save(update_fields=["share_token", "share_enabled", "updated_at"])
+    return saved

@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -26,7 +27,14 @@ from compute_advisor.estimates.page_cache import cached_page_part, csrf_placehol
 from compute_advisor.estimates.presentation import charts_for, rows
 from compute_advisor.estimates.scenario_form import field_for, query_from_scenario, scenario_from_form
 from compute_advisor.estimates.selectors import scenario_by_token, scenario_get_for, scenario_list_for
-from compute_advisor.estimates.services import price_book_for, regions_compared, scenario_price, scenario_save
+from compute_advisor.estimates.services import (
+    price_book_for,
+    regions_compared,
+    scenario_price,
+    scenario_save,
+    scenario_sharing,
+    scenario_update,
+)
 from pricing.models import PriceSnapshot
 from pricing.selectors import price_snapshot_active, price_snapshot_regions
 
@@ -140,7 +148,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def shared(request: HttpRequest, token: str) -> HttpResponse:
-    saved = scenario_by_token(token=token)
+    saved = scenario_by_token(token=token, viewer=request.user)
     scenario = parse_scenario(saved.scenario)
     result = scenario_price(scenario=scenario, snapshot=saved.snapshot)
     book = price_book_for(saved.snapshot, scenario.region)
@@ -173,15 +181,18 @@ def scenario_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         saved.delete()
         messages.success(request, f"Deleted “{saved.name}”.")
     elif action == "revoke":
-        saved.share_enabled = False
-        saved.save(update_fields=["share_enabled", "updated_at"])
+        scenario_sharing(saved=saved, enabled=False)
         messages.success(request, f"The share link of “{saved.name}” no longer works.")
     elif action == "share":
-        from compute_advisor.estimates.models import new_share_token
-
-        saved.share_token, saved.share_enabled = new_share_token(), True
-        saved.save(update_fields=["share_token", "share_enabled", "updated_at"])
+        scenario_sharing(saved=saved, enabled=True)
         messages.success(request, f"“{saved.name}” has a new share link.")
+    elif action == "rename":
+        try:
+            scenario_update(saved=saved, name=request.POST.get("name", ""))
+        except ScenarioError as exc:
+            messages.error(request, " ".join(p for problems in exc.errors.values() for p in problems))
+        else:
+            messages.success(request, f"Renamed to “{saved.name}”.")
     else:
         raise Http404("No such action")
     return redirect("estimates:mine")
@@ -206,7 +217,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
             for note in imported.notes:
                 messages.info(request, note)
             messages.success(request, "The form is filled from what you pasted; check it, then compare.")
-            query = "&".join(f"{k}={v}" for k, v in imported.fields.items())
+            query = urlencode(imported.fields)  # names may hold &, # or spaces
             return redirect(f"{reverse('estimates:compare')}?{query}")
         context["text"] = text[: 100 * 1024]
     return render(request, "estimates/import.html", context)

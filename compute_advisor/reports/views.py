@@ -59,7 +59,7 @@ def comparison_report(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def shared_report(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
-    saved = scenario_by_token(token=token)
+    saved = scenario_by_token(token=token, viewer=request.user)
     report = report_for(scenario_data=saved.scenario, snapshot=saved.snapshot, title=saved.name)
     return send(report, fmt, request.GET.get("paper", "a4"))
 

@@ -63,7 +63,11 @@ def test_a_part_that_brings_too_few_prices_is_refused_and_the_active_snapshot_st
 
 
 def test_a_bad_offer_file_is_refused_with_a_message_and_nothing_saved_is_touched(seeded, tmp_path):
-    scenario = {"region": "us-east-1", "workload": {"vcpu": "1", "memory_gib": "2"}, "usage": {"kind": "always_on"}}
+    scenario = {
+        "region": "us-east-1",
+        "workload": {"vcpu": "1", "memory_gib": "2"},
+        "usage": {"kind": "always_on", "replicas": 2},
+    }
     saved = {SavedScenario.objects.create(name=f"s{n}", scenario=scenario, snapshot=seeded).pk for n in range(3)}
     for name, text in [
         ("truncated.json", '{"offerCode": "AmazonEC2", "products": {'),
