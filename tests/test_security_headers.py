@@ -70,3 +70,25 @@ def test_chart_pages_load_plotly_and_its_stylesheet_without_inline_styles(client
 def test_the_favicon_address_browsers_ask_for_leads_to_the_icon(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 302 and response["Location"].endswith("img/favicon.svg")
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: str(p.relative_to(TEMPLATES)))
+def test_every_post_form_carries_a_csrf_token(template):
+    text = template.read_text()
+    forms = re.findall(r"<form\b[^>]*>.*?</form>", text, flags=re.S | re.I)
+    posting = [form for form in forms if re.search(r'method="post"', form, re.I)]
+    assert all("{% csrf_token %}" in form for form in posting), template.name
+
+
+def test_the_api_refuses_a_signed_in_browser_post_without_its_csrf_token(seeded):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(User.objects.create_user("csrf-victim", password="a-long-password-5"))
+    body = {"name": "forged", "scenario": {"region": "us-east-1", "workload": {"vcpu": "1", "memory_gib": "2"},
+                                           "usage": {"kind": "always_on", "replicas": 2}}}  # fmt: skip
+    forged = browser.post("/api/v1/scenarios", json.dumps(body), content_type="application/json")
+    assert forged.status_code == 403 and "CSRF" in forged.json()["errors"][""][0]
+    page = browser.post(reverse("estimates:save"), {"scenario": json.dumps(body["scenario"]), "name": "forged"})
+    assert page.status_code == 403

@@ -1,0 +1,19 @@
+"""scripts/serve.py refuses to start production mode without what production needs."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_production_mode_names_each_missing_setting_and_exits_2():
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
+    env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+    done = subprocess.run(
+        [sys.executable, "scripts/serve.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "DATABASE_URL: the PostgreSQL database" in done.stderr and "SECRET_KEY: a long random" in done.stderr
+    assert "REDIS_URL" not in done.stderr and "Traceback" not in done.stderr
