@@ -77,7 +77,7 @@ fuzz: install
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} $(BIN)/python -m pytest tests/api/test_fuzz.py -q
 
 bench: install system-deps
-	$(BIN)/python -m bench
+	LOG_LEVEL=$${LOG_LEVEL:-WARNING} $(BIN)/python -m bench
 
 lint: install
 	$(BIN)/ruff check .

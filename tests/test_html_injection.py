@@ -84,6 +84,8 @@ def test_the_pdf_prints_a_name_as_the_characters_typed(seeded):
     text = " ".join(page.extract_text() for page in reader.pages[:2])
     # WeasyPrint was given escaped text: it printed the markup instead of running or drawing it.
     assert '<script>alert("x")</script>' in text.replace("\n", "")
+    # The running footer (a CSS string) prints the name as typed too, not JavaScript escapes.
+    assert 'compute-advisor · <script>alert("x")</script><img src=x' in reader.pages[1].extract_text()
     links = [
         annotation.get_object().get("/A", {}).get("/URI", "")
         for page in reader.pages

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 from decimal import Decimal
 
@@ -27,17 +26,48 @@ plt.rcParams.update(
 )
 
 
-def _data_uri(figure: plt.Figure) -> str:
+# Every chart has the same frame, in inches: the axes keep one size and the figure grows below them to fit
+# the tick labels and the legend. Laid out by arithmetic rather than by matplotlib's "tight" bounding box,
+# which draws each figure twice (measured: half the time of the charts).
+WIDTH, LEFT, RIGHT, TOP, AXES_HEIGHT = 7.0, 0.8, 0.15, 0.35, 2.2
+TEXT_LINE = 0.16  # one line of 8 pt text
+LEGEND_ROW = 0.19
+
+
+def _framed(*, tick_lines: int, xlabel: bool, legend_rows: int) -> tuple[plt.Figure, plt.Axes]:
+    bottom = 0.12 + tick_lines * TEXT_LINE + (0.22 if xlabel else 0) + 0.1 + legend_rows * LEGEND_ROW
+    height = TOP + AXES_HEIGHT + bottom
+    figure, axes = plt.subplots(figsize=(WIDTH, height))
+    figure.subplots_adjust(left=LEFT / WIDTH, right=1 - RIGHT / WIDTH, top=1 - TOP / height, bottom=bottom / height)
+    return figure, axes
+
+
+def _legend_below(figure: plt.Figure, axes: plt.Axes, ncols: int) -> None:
+    figure.legend(
+        *axes.get_legend_handles_labels(), ncols=ncols, frameon=False, loc="lower left", bbox_to_anchor=(0.07, 0.01)
+    )
+
+
+def _rows(entries: int, ncols: int) -> int:
+    return -(-entries // ncols)
+
+
+def _svg(figure: plt.Figure) -> bytes:
     out = io.StringIO()
-    figure.savefig(out, format="svg", bbox_inches="tight")
+    figure.savefig(out, format="svg")
     plt.close(figure)
-    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue().encode("utf-8")).decode("ascii")
+    return out.getvalue().encode("utf-8")
 
 
-def cost_by_option(result: Result) -> str:
+def cost_by_option(result: Result) -> bytes:
     ranked = [result.option(code) for code in result.ranking]
     labels = [two_lines(o.label).replace("<br>", "\n") for o in ranked]
-    figure, axes = plt.subplots(figsize=(7, 3.2))
+    shown = [c for c in CATEGORIES if any(o.cost_by_category().get(c, Decimal(0)) for o in ranked)]
+    figure, axes = _framed(
+        tick_lines=max((label.count("\n") + 1 for label in labels), default=1),
+        xlabel=False,
+        legend_rows=_rows(len(shown), 3),
+    )
     bottom = [0.0] * len(ranked)
     for category in CATEGORIES:
         values = [float(o.cost_by_category().get(category, Decimal(0))) for o in ranked]
@@ -46,13 +76,15 @@ def cost_by_option(result: Result) -> str:
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     axes.set_ylabel("USD a month")
     axes.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("${x:,.0f}"))
-    axes.legend(ncols=3, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.22))
+    if any(bottom):
+        axes.set_ylim(0, max(bottom) * 1.08)  # headroom: the tallest bar does not touch the title
+    _legend_below(figure, axes, 3)
     axes.set_title("Monthly cost by option")
-    return _data_uri(figure)
+    return _svg(figure)
 
 
-def breakeven(sweep: Sweep) -> str:
-    figure, axes = plt.subplots(figsize=(7, 3.2))
+def breakeven(sweep: Sweep) -> bytes:
+    figure, axes = _framed(tick_lines=1, xlabel=True, legend_rows=_rows(len(sweep.costs), 2))
     xs = [float(x) for x in sweep.xs]
     for code, costs in sweep.costs.items():
         axes.plot(
@@ -61,20 +93,21 @@ def breakeven(sweep: Sweep) -> str:
     axes.set_xlabel("Replicas" if sweep.axis == "replicas" else "Active hours a day")
     axes.set_ylabel("USD a month")
     axes.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("${x:,.0f}"))
-    axes.legend(ncols=2, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.2))
+    _legend_below(figure, axes, 2)
     axes.set_title("Monthly cost as the replicas grow")
     axes.grid(alpha=0.3)
-    return _data_uri(figure)
+    return _svg(figure)
 
 
-def hourly(labels: list[str], costs: dict[str, list[Decimal]], names: dict[str, str]) -> str:
-    figure, axes = plt.subplots(figsize=(7, 3))
+def hourly(labels: list[str], costs: dict[str, list[Decimal]], names: dict[str, str]) -> bytes:
+    figure, axes = _framed(tick_lines=1, xlabel=False, legend_rows=_rows(len(costs), 2))
     for code, series in costs.items():
         axes.step(range(len(series)), [float(c) for c in series], where="post", label=names[code])
     step = 24 if len(labels) == 168 else 3
     axes.set_xticks(range(0, len(labels), step), [labels[i] for i in range(0, len(labels), step)])
     axes.set_ylabel("USD an hour")
-    axes.legend(ncols=2, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.15))
+    axes.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("${x:,.2f}"))
+    _legend_below(figure, axes, 2)
     axes.set_title("Cost of each hour of the profile")
     axes.grid(alpha=0.3)
-    return _data_uri(figure)
+    return _svg(figure)
