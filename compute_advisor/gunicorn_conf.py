@@ -34,3 +34,14 @@ logconfig_dict = {
         "gunicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
     },
 }
+
+
+def when_ready(server: object) -> None:
+    """The app is loaded (preload_app) and workers are about to fork: move everything that exists now into
+    the garbage collector's permanent generation. Full collections in the workers then skip the app's ~200,000
+    long-lived objects (measured: a PDF report 0.91 -> 0.85 s), and the memory pages holding them stay shared
+    between workers instead of being copied when the collector touches them."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
