@@ -42,10 +42,14 @@ INLINE = [
 ]
 
 
-@pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: str(p.relative_to(TEMPLATES)))
+# The PDF's template is rendered by WeasyPrint, never served to a browser: its <style> is no risk.
+WEB_TEMPLATES = sorted(
+    t for t in TEMPLATES.rglob("*.html") if t.relative_to(TEMPLATES).as_posix() != "reports/report.html"
+)
+
+
+@pytest.mark.parametrize("template", WEB_TEMPLATES, ids=lambda p: str(p.relative_to(TEMPLATES)))
 def test_no_web_template_has_inline_code(template):
-    if template.name == "report.html":
-        pytest.skip("the PDF's template is rendered by WeasyPrint, never served to a browser")
     text = template.read_text()
     found = [what for pattern, what in INLINE if pattern.search(text)]
     assert found == [], f"{template.name} has {', '.join(found)}; the Content Security Policy would block it"

@@ -8,6 +8,7 @@ is stored, nothing saved before is lost, and the active snapshot is the one it w
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -143,6 +144,7 @@ def stack() -> Iterator[dict]:
 
 OPERATOR = """
 import os
+import re
 from django.contrib.auth.models import User
 User.objects.create_user("operator", password=os.environ["OPERATOR_PASSWORD"], is_staff=True)
 """
@@ -300,3 +302,16 @@ def test_the_database_connections_cut_under_the_workers(stack):
     after = saved_names(stack)
     assert before_names <= after and set(traffic.saved_names) <= after
     assert active_snapshot(stack) == snapshot
+
+
+def test_the_stack_serves_hashed_static_files_for_a_year_and_its_headers(stack):
+    import requests
+
+    page = requests.get(f"{stack['base']}/compare/", timeout=10)
+    assert page.status_code == 200 and "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Request-ID"] and page.headers["Server"].startswith("gunicorn")
+    stylesheet = re.search(r'href="(/static/css/app\.[0-9a-f]{12}\.css)"', page.text)
+    assert stylesheet, "static files are served under hashed names"
+    css = requests.get(f"{stack['base']}{stylesheet.group(1)}", headers={"Accept-Encoding": "gzip"}, timeout=10)
+    assert css.status_code == 200 and "max-age=315360000" in css.headers["Cache-Control"]
+    assert css.headers.get("Content-Encoding") == "gzip"
