@@ -43,3 +43,18 @@ def seeded(db, catalog):
     from pricing.services import price_snapshot_load_seed
 
     return price_snapshot_load_seed(path=settings.SEED_PRICES_FILE).snapshot
+
+
+@pytest.fixture
+def alice(db):
+    """A user, and below another: for tests of what one may see and do of the other's."""
+    from django.contrib.auth.models import User
+
+    return User.objects.create_user("alice", password="a-long-password-1")
+
+
+@pytest.fixture
+def bob(db):
+    from django.contrib.auth.models import User
+
+    return User.objects.create_user("bob", password="a-long-password-2")

@@ -23,16 +23,6 @@ SCENARIO = {
 
 
 @pytest.fixture
-def alice(db):
-    return User.objects.create_user("alice", password="a-long-password-1")
-
-
-@pytest.fixture
-def bob(db):
-    return User.objects.create_user("bob", password="a-long-password-2")
-
-
-@pytest.fixture
 def alices(seeded, alice):
     return SavedScenario.objects.create(owner=alice, name="alice's API", scenario=SCENARIO, snapshot=seeded)
 

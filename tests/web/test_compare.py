@@ -5,7 +5,6 @@ import re
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
@@ -126,16 +125,6 @@ def test_a_tampered_save_is_refused_and_nothing_is_saved(client, seeded):
     response = client.post(reverse("estimates:save"), {"scenario": "{not json", "name": "x"}, follow=True)
     assert "could not be saved" in unescape(response.content.decode())
     assert not SavedScenario.objects.exists()
-
-
-@pytest.fixture
-def alice(db):
-    return User.objects.create_user("alice", password="a-long-password-1")
-
-
-@pytest.fixture
-def bob(db):
-    return User.objects.create_user("bob", password="a-long-password-2")
 
 
 def test_users_list_their_own_scenarios_and_nobody_elses(client, seeded, alice, bob):
