@@ -126,6 +126,8 @@ else:
 
 # How long a priced result stays cached (0 turns the result cache off).
 RESULT_CACHE_SECONDS = env_int("RESULT_CACHE_SECONDS", 86_400, minimum=0)
+# How long a rendered comparison page (about 20 KB) stays cached; shorter than results, as pages are bigger.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3_600, minimum=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

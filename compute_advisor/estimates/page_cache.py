@@ -53,7 +53,7 @@ def page_key(page: str, query: QueryDict, snapshot: PriceSnapshot) -> str:
 
 def cached_page_part(key: str, render: Callable[[], str], request: HttpRequest) -> SafeString:
     """`render()`'s HTML (rendered with `csrf_placeholder()` as its CSRF token), cached, with this visitor's token."""
-    html = cache_or_compute(key, lambda: str(render()), seconds=settings.RESULT_CACHE_SECONDS, kind=str)
+    html = cache_or_compute(key, lambda: str(render()), seconds=settings.PAGE_CACHE_SECONDS, kind=str)
     placeholder = csrf_placeholder()
     if placeholder in html:
         html = html.replace(placeholder, get_token(request))

@@ -77,3 +77,11 @@ def test_with_the_cache_down_the_page_is_rendered_every_time(seeded, renders):
         response = client.get(reverse("estimates:compare"), QUERY)
         assert response.status_code == 200 and "Amazon ECS on AWS Fargate" in response.content.decode()
     assert len(renders) == 2
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_the_page_cache_can_be_turned_off(seeded, renders):
+    cache.clear()
+    for _ in range(2):
+        Client().get(reverse("estimates:compare"), QUERY)
+    assert len(renders) == 2
