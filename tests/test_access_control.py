@@ -10,6 +10,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from compute_advisor.estimates.models import SavedScenario, new_share_token
@@ -116,3 +118,30 @@ def test_a_share_token_is_not_a_prefix_or_a_guess(alices):
     assert client.get(reverse("estimates:shared", args=[alices.share_token[:-1]])).status_code == 404
     assert client.get(reverse("estimates:shared", args=[str(alices.pk)])).status_code == 404
     assert client.get(reverse("estimates:shared", args=[alices.share_token])).status_code == 200
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    body=st.fixed_dictionaries(
+        {}, optional={"name": JSON | st.text(max_size=300), "scenario": JSON, "share_enabled": JSON, "other": JSON}
+    )
+)
+def test_any_change_body_is_applied_or_refused_never_a_500_and_never_left_invalid(alices, alice, body):
+    from compute_advisor.engine import parse_scenario
+
+    api = APIClient()
+    api.force_authenticate(alice)
+    response = api.patch(f"/api/v1/scenarios/{alices.pk}", json.dumps(body), content_type="application/json")
+    assert response.status_code in (200, 400), response.content
+    if response.status_code == 400:
+        assert response.json()["errors"]
+    stored = SavedScenario.objects.get(pk=alices.pk)
+    parse_scenario(stored.scenario)  # whatever happened, what is stored is still a valid scenario
+    assert 0 < len(stored.name) <= 200
