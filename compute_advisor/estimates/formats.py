@@ -7,6 +7,7 @@ import io
 
 from compute_advisor.engine import Result, Scenario
 from compute_advisor.engine.money import cents, plain
+from compute_advisor.estimates.presentation import configuration_summary
 
 CSV_COLUMNS = [
     "option",
@@ -75,9 +76,7 @@ def result_table(result: Result) -> str:
     ranked = {code: index + 1 for index, code in enumerate(result.ranking)}
     for option in sorted(result.options, key=lambda o: ranked.get(o.option, 99)):
         if option.available:
-            config = ", ".join(
-                f"{k}={plain(v) if hasattr(v, 'quantize') else v}" for k, v in list(option.configuration.items())[:4]
-            )
+            config = configuration_summary(option)
             lines.append(
                 f"{ranked[option.option]:>2}  {option.label:<36} {option.monthly_cost:>12} "
                 f"{cents(option.total * 12):>12}  {config}"

@@ -84,7 +84,8 @@ class Row:
         return configuration_details(self.option)
 
 
-def _summary(option: OptionResult) -> str:
+def configuration_summary(option: OptionResult) -> str:
+    """The few settings that say how an option runs: `instance type m7g.large, instances 2`."""
     parts = []
     for key, label in CONFIG_LABELS.items():
         if key in option.configuration:
@@ -101,7 +102,7 @@ def rows(result: Result) -> list[Row]:
             rank=ranking.get(o.option),
             option=o,
             yearly=cents(o.total * 12) if o.available else None,
-            summary=_summary(o) if o.available else "",
+            summary=configuration_summary(o) if o.available else "",
         )
         for o in ordered
     ]
