@@ -28,11 +28,12 @@ COLORS = {
     "other": "#98a2b3",
 }
 LAYOUT: dict[str, Any] = {
-    "margin": {"l": 60, "r": 20, "t": 40, "b": 60},
+    "margin": {"l": 60, "r": 20, "t": 40, "b": 20},
     "paper_bgcolor": "#ffffff",
     "plot_bgcolor": "#ffffff",
     "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13},
-    "legend": {"orientation": "h", "y": -0.2},
+    # At the bottom of the whole chart, below the axis labels however tall they are (two-line, tilted names).
+    "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"},
     "yaxis": {"title": {"text": "USD a month"}, "gridcolor": "#e5e9f2", "tickprefix": "$"},
 }
 
@@ -125,7 +126,7 @@ def breakeven(sweep: Sweep) -> dict[str, Any]:
         "layout": {
             **LAYOUT,
             "title": {"text": f"Monthly cost as the {unit.lower()} grow"},
-            "xaxis": {"title": {"text": unit}, "gridcolor": "#e5e9f2"},
+            "xaxis": {"title": {"text": unit}, "gridcolor": "#e5e9f2", "automargin": True},
         },
     }
 
@@ -142,4 +143,12 @@ def regions(rows: list[tuple[str, dict[str, Decimal | None]]], labels: dict[str,
         }  # type: ignore[arg-type]
         for code in codes
     ]
-    return {"data": data, "layout": {**LAYOUT, "barmode": "group", "title": {"text": "Monthly cost by region"}}}
+    return {
+        "data": data,
+        "layout": {
+            **LAYOUT,
+            "barmode": "group",
+            "title": {"text": "Monthly cost by region"},
+            "xaxis": {"automargin": True},
+        },
+    }
