@@ -11,7 +11,7 @@ code and templates (a deployment never serves pages the old code rendered).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
 
-from compute_advisor.estimates.cache_or_compute import cache_or_compute
+from compute_advisor.estimates.cache_or_compute import MISSING, cache_get, cache_put
 from compute_advisor.estimates.result_cache import engine_digest, snapshot_tag
 from pricing.models import PriceSnapshot
 
@@ -44,16 +44,25 @@ def csrf_placeholder() -> str:
     return "csrf-" + hashlib.sha256(f"page-cache-csrf:{settings.SECRET_KEY}".encode()).hexdigest()[:32]
 
 
-def page_key(page: str, query: QueryDict, snapshot: PriceSnapshot) -> str:
-    """The same parameters in any order are one page."""
-    normalised = sorted((key, tuple(values)) for key, values in query.lists())
+def page_key(page: str, query: QueryDict, snapshot: PriceSnapshot, fields: Iterable[str]) -> str:
+    """The same parameters in any order are one page; parameters the page does not read are left out (they
+    change nothing, and must not make new cache entries)."""
+    read = set(fields)
+    normalised = sorted((key, tuple(values)) for key, values in query.lists() if key in read)
     digest = hashlib.sha256(repr(normalised).encode()).hexdigest()
     return f"page:{page}:{rendering_digest()}:{snapshot_tag(snapshot)}:{digest}"
 
 
-def cached_page_part(key: str, render: Callable[[], str], request: HttpRequest) -> SafeString:
-    """`render()`'s HTML (rendered with `csrf_placeholder()` as its CSRF token), cached, with this visitor's token."""
-    html = cache_or_compute(key, lambda: str(render()), seconds=settings.PAGE_CACHE_SECONDS, kind=str)
+def cached_page_part(key: str, render: Callable[[], tuple[str, bool]], request: HttpRequest) -> SafeString:
+    """The HTML `render()` makes (with `csrf_placeholder()` as its CSRF token), from the cache when it is
+    there, with this visitor's token. `render` also says whether its page is worth keeping: a page of
+    errors is cheap to redo and would only fill the cache for whoever sends junk."""
+    seconds = settings.PAGE_CACHE_SECONDS
+    html = cache_get(key) if seconds > 0 else MISSING
+    if not isinstance(html, str):
+        html, keep = render()
+        if keep and seconds > 0:
+            cache_put(key, html, seconds)
     placeholder = csrf_placeholder()
     if placeholder in html:
         html = html.replace(placeholder, get_token(request))

@@ -89,13 +89,15 @@ def compare(request: HttpRequest) -> HttpResponse:
         messages.error(request, "No price snapshot is loaded yet: run `python manage.py load_seed_prices`.")
         body = render_to_string(COMPARE_BODY, _compare_context(request.GET, None), request=request)
     else:
-        body = cached_page_part(
-            page_key("compare", request.GET, snapshot),
-            lambda: render_to_string(
-                COMPARE_BODY, {**_compare_context(request.GET, snapshot), "csrf_token": csrf_placeholder()}
-            ),
-            request,
-        )
+
+        def render_body() -> tuple[str, bool]:
+            context = _compare_context(request.GET, snapshot)
+            form = context["form"]
+            html = render_to_string(COMPARE_BODY, {**context, "csrf_token": csrf_placeholder()})
+            return html, not form.is_bound or ("result" in context and not form.errors)
+
+        fields = ["submitted", *ScenarioForm.base_fields]
+        body = cached_page_part(page_key("compare", request.GET, snapshot, fields), render_body, request)
     return render(request, "estimates/compare.html", {"body": body, "snapshot": snapshot})
 
 

@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from compute_advisor.estimates import views
+from compute_advisor.estimates.forms import ScenarioForm
 from compute_advisor.estimates.models import SavedScenario
 from compute_advisor.estimates.page_cache import csrf_placeholder, page_key
 from tests.unreachable import UNREACHABLE_REDIS
@@ -64,10 +65,23 @@ def test_other_scenarios_and_new_snapshots_are_other_pages(seeded, renders):
     client.get(reverse("estimates:compare"), QUERY)
     four = client.get(reverse("estimates:compare"), {**QUERY, "replicas": "4"}).content.decode()
     assert len(renders) == 2 and re.search(r'name="replicas"[^>]*value="4"', four)
-    key = page_key("compare", client.get(reverse("estimates:compare"), QUERY).wsgi_request.GET, seeded)
+    fields = ["submitted", *ScenarioForm.base_fields]
+    key = page_key("compare", client.get(reverse("estimates:compare"), QUERY).wsgi_request.GET, seeded, fields)
     assert cache.get(key) is not None
     newer = seeded.__class__(pk=seeded.pk + 1, created_at=seeded.created_at)
-    assert page_key("compare", Client().get("/healthz", QUERY).wsgi_request.GET, newer) != key
+    assert page_key("compare", Client().get("/healthz", QUERY).wsgi_request.GET, newer, fields) != key
+
+
+def test_parameters_the_page_does_not_read_and_pages_of_errors_make_no_entries(seeded, renders):
+    cache.clear()
+    client = Client()
+    for junk in range(3):
+        client.get(reverse("estimates:compare"), {**QUERY, "utm_source": f"mail-{junk}", "x": "y"})
+    assert len(renders) == 1  # one page, whatever else the URL carries
+    for _ in range(2):
+        page = client.get(reverse("estimates:compare"), {**QUERY, "vcpu": "-1"}).content.decode()
+        assert "Fix the fields marked in red" in page
+    assert len(renders) == 3  # an invalid form is rendered each time, never stored
 
 
 @override_settings(CACHES=UNREACHABLE_REDIS)
