@@ -115,7 +115,7 @@ REDIS_URL = redis_url(env_str("REDIS_URL"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "compute_advisor.redis_cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             # A Redis that has gone away must cost a request half a second at most, not hang it.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

@@ -37,6 +37,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 P95_LIMIT = 3.0
+OPTIONS = ("ecs_ec2", "fargate", "beanstalk", "app_runner", "lightsail_instance", "lightsail_container", "ecs_express")
 
 
 @dataclass
@@ -116,6 +117,15 @@ def api_token(env: dict[str, str]) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
+def check_comparison(port: int, request: Request) -> None:
+    """The page measured must be a priced comparison, not a form sent back with errors."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request(request.method, request.path)
+    page = connection.getresponse().read().decode()
+    if "Every option, cheapest first" not in page:
+        raise SystemExit(f"the comparison page did not price the scenario: {request.path}")
+
+
 def drive(name: str, port: int, requests: list[Request], clients: int, seconds: float) -> Measured:
     """`clients` threads, each sending the requests in turn on one keep-alive connection until time is up."""
     latencies: list[float] = []
@@ -166,10 +176,11 @@ def drive(name: str, port: int, requests: list[Request], clients: int, seconds: 
 def comparison_requests(token: str) -> tuple[list[Request], list[Request]]:
     pages, api = [], []
     for replicas in range(1, 13):
-        query = {
-            "submitted": "1", "region": "us-east-1", "vcpu": "1", "memory_gib": "2", "architecture": "x86_64",
-            "os": "linux", "usage_kind": "always_on", "replicas": str(replicas),
-        }  # fmt: skip
+        query = [
+            ("submitted", "1"), ("region", "us-east-1"), ("vcpu", "1"), ("memory_gib", "2"),
+            ("architecture", "x86_64"), ("os", "linux"), ("usage_kind", "always_on"), ("replicas", str(replicas)),
+            ("public_ipv4", "on"), *(("options", code) for code in OPTIONS),
+        ]  # fmt: skip
         pages.append(Request("GET", "/compare/?" + urlencode(query)))
         scenario = {
             "region": "us-east-1",
@@ -253,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         wait_ready(port, stack)
         token = api_token(env)
         pages, api = comparison_requests(token)
+        check_comparison(port, pages[0])
         trivial = [Request("GET", "/healthz")]
         for requests in (trivial, pages, api):  # warm every worker's imports and the result cache
             drive("warm-up", port, requests, args.clients, 2)

@@ -53,17 +53,31 @@ def page_key(page: str, query: QueryDict, snapshot: PriceSnapshot, fields: Itera
     return f"page:{page}:{rendering_digest()}:{snapshot_tag(snapshot)}:{digest}"
 
 
-def cached_page_part(key: str, render: Callable[[], tuple[str, bool]], request: HttpRequest) -> SafeString:
+def cached_html(key: str, render: Callable[[], tuple[str, bool]]) -> tuple[str, bool]:
     """The HTML `render()` makes (with `csrf_placeholder()` as its CSRF token), from the cache when it is
-    there, with this visitor's token. `render` also says whether its page is worth keeping: a page of
-    errors is cheap to redo and would only fill the cache for whoever sends junk."""
+    there, and whether it is one to keep. `render` says so itself: a page of errors is cheap to redo and
+    would only fill the cache for whoever sends junk."""
     seconds = settings.PAGE_CACHE_SECONDS
     html = cache_get(key) if seconds > 0 else MISSING
-    if not isinstance(html, str):
-        html, keep = render()
-        if keep and seconds > 0:
-            cache_put(key, html, seconds)
+    if isinstance(html, str):
+        return html, True
+    html, keep = render()
+    if keep and seconds > 0:
+        cache_put(key, html, seconds)
+    return html, keep
+
+
+def with_visitor_token(html: str, request: HttpRequest) -> SafeString:
+    """Cached HTML with this visitor's CSRF token where the placeholder stands."""
     placeholder = csrf_placeholder()
     if placeholder in html:
         html = html.replace(placeholder, get_token(request))
     return mark_safe(html)  # rendered by our templates, which escape every input
+
+
+def whole_page_cacheable(request: HttpRequest) -> bool:
+    """An anonymous visitor with no message waiting sees exactly what every such visitor sees: the whole
+    page, header and all, can come from the cache. (Checking the messages does not use them up.)"""
+    from django.contrib.messages import get_messages
+
+    return not request.user.is_authenticated and len(get_messages(request)) == 0

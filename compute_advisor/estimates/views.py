@@ -16,6 +16,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryD
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
@@ -23,7 +25,13 @@ from compute_advisor.engine import ScenarioError, parse_scenario
 from compute_advisor.estimates import charts as chart_figures
 from compute_advisor.estimates.forms import DEFAULTS, ScenarioForm, form_data_with_defaults
 from compute_advisor.estimates.importers import ImportProblem, import_workload
-from compute_advisor.estimates.page_cache import cached_page_part, csrf_placeholder, page_key
+from compute_advisor.estimates.page_cache import (
+    cached_html,
+    csrf_placeholder,
+    page_key,
+    whole_page_cacheable,
+    with_visitor_token,
+)
 from compute_advisor.estimates.presentation import charts_for, rows
 from compute_advisor.estimates.scenario_form import field_for, query_from_scenario, scenario_from_form
 from compute_advisor.estimates.selectors import scenario_by_token, scenario_get_for, scenario_list_for
@@ -88,17 +96,27 @@ def compare(request: HttpRequest) -> HttpResponse:
     if snapshot is None:
         messages.error(request, "No price snapshot is loaded yet: run `python manage.py load_seed_prices`.")
         body = render_to_string(COMPARE_BODY, _compare_context(request.GET, None), request=request)
-    else:
+        return render(request, "estimates/compare.html", {"body": body, "snapshot": snapshot})
 
-        def render_body() -> tuple[str, bool]:
-            context = _compare_context(request.GET, snapshot)
-            form = context["form"]
-            html = render_to_string(COMPARE_BODY, {**context, "csrf_token": csrf_placeholder()})
-            return html, not form.is_bound or ("result" in context and not form.errors)
+    key = page_key("compare", request.GET, snapshot, ["submitted", *ScenarioForm.base_fields])
 
-        fields = ["submitted", *ScenarioForm.base_fields]
-        body = cached_page_part(page_key("compare", request.GET, snapshot, fields), render_body, request)
-    return render(request, "estimates/compare.html", {"body": body, "snapshot": snapshot})
+    def render_body() -> tuple[str, bool]:
+        context = _compare_context(request.GET, snapshot)
+        form = context["form"]
+        html = render_to_string(COMPARE_BODY, {**context, "csrf_token": csrf_placeholder()})
+        return html, not form.is_bound or ("result" in context and not form.errors)
+
+    if whole_page_cacheable(request):
+        # The header's stale-prices banner depends on the day, so the day is part of the key.
+        def render_page() -> tuple[str, bool]:
+            body, keep = cached_html(key, render_body)
+            context = {"body": mark_safe(body), "snapshot": snapshot, "csrf_token": csrf_placeholder()}
+            return render_to_string("estimates/compare.html", context, request=request), keep
+
+        page, _ = cached_html(f"{key}:whole:{timezone.now().date().isoformat()}", render_page)
+        return HttpResponse(with_visitor_token(page, request))
+    body, _ = cached_html(key, render_body)
+    return render(request, "estimates/compare.html", {"body": with_visitor_token(body, request), "snapshot": snapshot})
 
 
 def compare_regions(request: HttpRequest) -> HttpResponse:

@@ -1,5 +1,6 @@
 """The comparison page's main part is cached per query and snapshot; who is asking never leaks into it."""
 
+import json
 import re
 from html import unescape
 
@@ -14,7 +15,7 @@ from compute_advisor.estimates.forms import ScenarioForm
 from compute_advisor.estimates.models import SavedScenario
 from compute_advisor.estimates.page_cache import csrf_placeholder, page_key
 from tests.unreachable import UNREACHABLE_REDIS
-from tests.web.test_compare import BASE
+from tests.web.test_compare import BASE, TASK_DEFINITION
 
 QUERY = BASE
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -99,3 +100,24 @@ def test_the_page_cache_can_be_turned_off(seeded, renders):
     for _ in range(2):
         Client().get(reverse("estimates:compare"), QUERY)
     assert len(renders) == 2
+
+
+def test_whole_pages_for_anonymous_visitors_never_hide_a_message_or_a_signed_in_header(seeded, renders):
+    cache.clear()
+    anonymous = Client()
+    first = anonymous.get(reverse("estimates:compare"), QUERY).content.decode()
+    second = anonymous.get(reverse("estimates:compare"), QUERY).content.decode()
+    assert len(renders) == 1 and TOKEN.sub("", first) == TOKEN.sub("", second)
+
+    signed_in = Client()
+    signed_in.force_login(User.objects.create_user("carol-cached", password="a-long-password-6"))
+    page = signed_in.get(reverse("estimates:compare"), QUERY).content.decode()
+    assert "Sign out carol-cached" in page and len(renders) == 1  # its own header around the cached results
+
+    # A message waiting for an anonymous visitor is shown, not skipped by a cached page.
+    visitor = Client()
+    visitor.get(reverse("estimates:compare"), QUERY)
+    pasted = json.dumps({"taskDefinition": TASK_DEFINITION})
+    shown = visitor.post(reverse("estimates:import"), {"text": pasted}, follow=True).content.decode()
+    assert "The form is filled from what you pasted" in shown
+    assert "carol-cached" not in anonymous.get(reverse("estimates:compare"), QUERY).content.decode()
