@@ -25,14 +25,17 @@ from compute_advisor.estimates.result_cache import engine_digest, snapshot_tag
 from pricing.models import PriceSnapshot
 
 ROOT = Path(__file__).resolve().parents[2]
-RENDERING_INPUTS = [ROOT / "templates", ROOT / "compute_advisor", ROOT / "pricing"]
+# The static files count too: a page names them by their content hashes, and a release that changes one
+# must not serve pages that name a file it no longer has.
+RENDERING_INPUTS = [ROOT / "templates", ROOT / "compute_advisor", ROOT / "pricing", ROOT / "static"]
+RENDERING_SUFFIXES = {".py", ".html", ".css", ".js", ".svg", ".json"}
 
 
 @lru_cache(maxsize=1)
 def rendering_digest() -> str:
     digest = hashlib.sha256(engine_digest().encode())
     for root in RENDERING_INPUTS:
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".py", ".html"}):
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in RENDERING_SUFFIXES):
             digest.update(path.relative_to(ROOT).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
