@@ -32,18 +32,20 @@ class RequestLogMiddleware:
         response["X-Request-ID"] = request_id
         user = getattr(request, "user", None)
         status = response.status_code
+        duration_ms = round((time.perf_counter() - started) * 1000, 2)
         log.log(
             logging.WARNING if status >= 500 else logging.INFO,
-            "%s %s %s",
+            "%s %s %s %.1f ms",
             request.method,
             request.path,
             status,
+            duration_ms,
             extra={
                 "request_id": request_id,
                 "method": request.method,
                 "path": request.path,
                 "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                "duration_ms": duration_ms,
                 "client": client_address(request),
                 "user_id": user.pk if user is not None and user.is_authenticated else None,
             },
