@@ -174,7 +174,6 @@ class ScenarioListView(APIView):
     def post(self, request: Request) -> Response:
         body = s.SavedScenarioSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        parse_scenario(request.data["scenario"])
         saved = scenario_save(
             user=request.user,
             name=request.data["name"],
@@ -202,8 +201,6 @@ class ScenarioDetailView(APIView):
         saved = scenario_get_for(user=request.user, pk=pk)
         body = s.SavedScenarioChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        if "scenario" in request.data:
-            parse_scenario(request.data["scenario"])
         with transaction.atomic():
             scenario_update(
                 saved=saved,

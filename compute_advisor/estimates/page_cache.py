@@ -1,11 +1,12 @@
 """Rendered comparison pages kept in the cache, so a comparison someone has already asked for costs about as
 much to serve as a static page.
 
-What is cached is the page's main part for one query string on one snapshot: the form with its values and the
-results. The parts that differ per visitor stay out of it: the header (who is signed in), messages, and the
-CSRF token of the save form, which is written into the cached HTML as a placeholder and replaced with the
-visitor's own token on the way out. The key names the snapshot (new prices, new keys) and a digest of the
-code and templates (a deployment never serves pages the old code rendered).
+What is cached, for the parameters a page reads on one snapshot: its main part (the form with its values and
+the results), and for anonymous visitors with no message waiting the whole page. What differs per visitor
+stays out: a signed-in header and messages are rendered for each request, and the CSRF token of the save
+form is written into the cached HTML as a placeholder and replaced with the visitor's own on the way out.
+The key names the snapshot (new prices, new keys) and a digest of the code, templates and static files (a
+deployment never serves pages the old code rendered).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
@@ -81,6 +83,4 @@ def with_visitor_token(html: str, request: HttpRequest) -> SafeString:
 def whole_page_cacheable(request: HttpRequest) -> bool:
     """An anonymous visitor with no message waiting sees exactly what every such visitor sees: the whole
     page, header and all, can come from the cache. (Checking the messages does not use them up.)"""
-    from django.contrib.messages import get_messages
-
     return not request.user.is_authenticated and len(get_messages(request)) == 0

@@ -56,6 +56,4 @@ def snapshot_tag(snapshot: PriceSnapshot) -> str:
 
 
 def cached_result(scenario: Scenario, snapshot: PriceSnapshot, compute: Callable[[], Result]) -> Result:
-    if settings.RESULT_CACHE_SECONDS <= 0:
-        return compute()
     return cache_or_compute(result_key(scenario, snapshot), compute, seconds=settings.RESULT_CACHE_SECONDS, kind=Result)

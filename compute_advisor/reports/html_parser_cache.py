@@ -2,8 +2,9 @@
 
 `chars_until` stores each pattern with `characters = cache[(characters, opposite)] = regex`, which binds
 `characters` to the pattern before the key is built, so the entry lands under (pattern, opposite) and every
-later call builds its pattern again: 15 % of a report's PDF time (measured with cProfile). Filling the cache
-under the right key first makes the library's own lookup succeed; its behaviour is otherwise unchanged.
+later call builds its pattern again (cProfile: 8 % of a report's PDF time; timed without it, about 0.03 s of
+1 s). Filling the cache under the right key first makes the library's own lookup succeed; its behaviour is
+otherwise unchanged.
 """
 
 from __future__ import annotations

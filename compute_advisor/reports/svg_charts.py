@@ -62,18 +62,18 @@ def _svg(figure: plt.Figure) -> bytes:
 def cost_by_option(result: Result) -> bytes:
     ranked = [result.option(code) for code in result.ranking]
     labels = [two_lines(o.label).replace("<br>", "\n") for o in ranked]
-    shown = [c for c in CATEGORIES if any(o.cost_by_category().get(c, Decimal(0)) for o in ranked)]
+    by_category = [o.cost_by_category() for o in ranked]
+    heights = {c: [float(costs.get(c, Decimal(0))) for costs in by_category] for c in CATEGORIES}
+    shown = {c: values for c, values in heights.items() if any(values)}
     figure, axes = _framed(
         tick_lines=max((label.count("\n") + 1 for label in labels), default=1),
         xlabel=False,
         legend_rows=_rows(len(shown), 3),
     )
     bottom = [0.0] * len(ranked)
-    for category in CATEGORIES:
-        values = [float(o.cost_by_category().get(category, Decimal(0))) for o in ranked]
-        if any(values):
-            axes.bar(labels, values, bottom=bottom, label=CATEGORY_LABELS[category], color=COLORS[category])
-            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    for category, values in shown.items():
+        axes.bar(labels, values, bottom=bottom, label=CATEGORY_LABELS[category], color=COLORS[category])
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     axes.set_ylabel("USD a month")
     axes.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("${x:,.0f}"))
     if any(bottom):
