@@ -56,7 +56,7 @@ print(f"{{elapsed:.2f}} {{peak // 1024}} {{RESULT}}")
 
 
 def generate(path: Path) -> int:
-    from pricing.testing import many_ec2_items, write_offer_file
+    from tests.pricing.offer_generator import many_ec2_items, write_offer_file
 
     # ~1 KB an item in the real layout.
     count = TARGET_MB * 1024 * 1024 // 1000

@@ -2,7 +2,7 @@
 
 import os
 
-from compute_advisor.env import env_int, env_str
+from compute_advisor.lib.env import env_int, env_str
 
 _cores = os.cpu_count() or 1
 
@@ -20,14 +20,14 @@ max_requests = env_int("GUNICORN_MAX_REQUESTS", 0, minimum=0)
 max_requests_jitter = max_requests // 10
 # The app is imported once, before forking: workers start quicker and share its memory.
 preload_app = True
-# Requests are logged by the app (compute_advisor.request_log) with their fields; no second access log.
+# Requests are logged by the app (compute_advisor.lib.request_log) with their fields; no second access log.
 accesslog = None
 errorlog = "-"
 loglevel = env_str("LOG_LEVEL", "info").lower()
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "compute_advisor.log_format.JsonFormatter"}},
+    "formatters": {"json": {"()": "compute_advisor.lib.log_format.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
     "loggers": {
         "gunicorn.error": {"handlers": ["console"], "level": loglevel.upper(), "propagate": False},

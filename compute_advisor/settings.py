@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from compute_advisor.env import database_config, env_bool, env_int, env_list, env_str, redis_url
+from compute_advisor.lib.env import database_config, env_bool, env_int, env_list, env_str, redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -65,7 +65,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "compute_advisor.accounts",
     "compute_advisor.catalog",
+    "compute_advisor.charts",
     "compute_advisor.estimates",
     "compute_advisor.wizard",
     "compute_advisor.reports",
@@ -74,18 +76,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "compute_advisor.request_log.RequestLogMiddleware",
+    "compute_advisor.lib.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "compute_advisor.security_headers.SecurityHeadersMiddleware",
+    "compute_advisor.lib.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "compute_advisor.middleware.RejectNulMiddleware",
+    "compute_advisor.lib.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "compute_advisor.middleware.DatabaseUnavailableMiddleware",
+    "compute_advisor.lib.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "compute_advisor.urls"
@@ -115,7 +117,7 @@ REDIS_URL = redis_url(env_str("REDIS_URL"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "compute_advisor.redis_cache.ReusingRedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             # A Redis that has gone away must cost a request half a second at most, not hang it.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -254,13 +256,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {"()": "compute_advisor.log_format.JsonFormatter"},
+        "json": {"()": "compute_advisor.lib.log_format.JsonFormatter"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     # Libraries that narrate every step at INFO.
     "loggers": {
-        # Each request is logged once, with its fields, by compute_advisor.request_log.
+        # Each request is logged once, with its fields, by compute_advisor.lib.request_log.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "matplotlib")},

@@ -4,8 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from compute_advisor.catalog import views as catalog_views
-from compute_advisor.estimates.sign_in import SignInView
-from compute_advisor.health import health_report
+from compute_advisor.lib.health import health_report
 
 
 def alive(request: HttpRequest) -> JsonResponse:
@@ -32,8 +31,8 @@ urlpatterns = [
     path("catalog/", include("compute_advisor.catalog.urls")),
     path("prices/", include("pricing.urls")),
     path("wizard/", include("compute_advisor.wizard.urls")),
-    path("accounts/login/", SignInView.as_view(), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("compute_advisor.accounts.urls")),
+    path("", include("compute_advisor.charts.urls")),
     path("", include("compute_advisor.reports.urls")),
     path("", include("compute_advisor.estimates.urls")),
     path("admin/", admin.site.urls),

@@ -8,7 +8,7 @@ import os
 import pytest
 from django.core.management import call_command
 
-from compute_advisor.env import env_bool
+from compute_advisor.lib.env import env_bool
 
 
 def services_required() -> bool:

@@ -6,8 +6,8 @@ import logging
 import pytest
 from django.test import override_settings
 
-from compute_advisor.client_address import client_address
-from compute_advisor.log_format import JsonFormatter
+from compute_advisor.lib.client_address import client_address
+from compute_advisor.lib.log_format import JsonFormatter
 
 
 def test_each_request_is_logged_once_with_its_fields_and_id(client, db, caplog):

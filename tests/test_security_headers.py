@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import reverse
 
-from compute_advisor.security_headers import SecurityHeadersMiddleware
+from compute_advisor.lib.security_headers import SecurityHeadersMiddleware
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -66,7 +66,7 @@ def test_chart_pages_load_plotly_and_its_stylesheet_without_inline_styles(client
     page = client.get(reverse("estimates:regions"), {"vcpu": "1", "memory_gib": "2", "replicas": "3"}).content.decode()
     assert 'id="plotly.js-style-global" class="no-inline-styles"' in page
     assert f'/vendor/plotly.min.js?v={plotly.__version__}"' in page
-    script = client.get(reverse("estimates:plotly"))
+    script = client.get(reverse("charts:plotly"))
     assert script["Cache-Control"] == "public, max-age=31536000, immutable"
     assert b"".join(script.streaming_content).startswith(b"/**")
 

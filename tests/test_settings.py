@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from compute_advisor.env import database_config, env_bool, env_int, env_list, redis_url
+from compute_advisor.lib.env import database_config, env_bool, env_int, env_list, redis_url
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -2,7 +2,7 @@
 
 UNREACHABLE_REDIS = {
     "default": {
-        "BACKEND": "compute_advisor.redis_cache.ReusingRedisCache",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens there
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }

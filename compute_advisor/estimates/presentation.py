@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from compute_advisor.charts import figures as charts
 from compute_advisor.engine import OptionResult, Result, Scenario
 from compute_advisor.engine.breakeven import sweep
 from compute_advisor.engine.money import cents, plain
 from compute_advisor.engine.pricebook import DictPriceBook
 from compute_advisor.engine.scenario import Hourly
-from compute_advisor.estimates import charts
 from compute_advisor.estimates.services import hourly_costs
 
 CONFIG_LABELS = {

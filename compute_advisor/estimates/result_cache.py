@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 
 from compute_advisor.engine import Result, Scenario
-from compute_advisor.estimates.cache_or_compute import cache_or_compute
+from compute_advisor.lib.cache_or_compute import cache_or_compute
 from pricing.models import PriceSnapshot
 
 PACKAGE = Path(__file__).resolve().parents[1]

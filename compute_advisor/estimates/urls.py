@@ -12,6 +12,4 @@ urlpatterns = [
     path("s/<str:token>/", views.shared, name="shared"),
     path("scenarios/", views.my_scenarios, name="mine"),
     path("scenarios/<int:pk>/<str:action>/", views.scenario_action, name="action"),
-    path("accounts/signup/", views.signup, name="signup"),
-    path("vendor/plotly.min.js", views.plotly_js, name="plotly"),
 ]

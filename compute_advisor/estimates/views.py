@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import UserCreationForm
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from compute_advisor.charts import figures as chart_figures
 from compute_advisor.engine import ScenarioError, parse_scenario
-from compute_advisor.estimates import charts as chart_figures
 from compute_advisor.estimates.forms import DEFAULTS, ScenarioForm, form_data_with_defaults
 from compute_advisor.estimates.importers import ImportProblem, import_workload
 from compute_advisor.estimates.page_cache import (
@@ -241,25 +237,3 @@ def import_view(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('estimates:compare')}?{query}")
         context["text"] = text[: 100 * 1024]
     return render(request, "estimates/import.html", context)
-
-
-def signup(request: HttpRequest) -> HttpResponse:
-    form = UserCreationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user)
-        messages.success(request, "Welcome: your saved scenarios will be listed under My scenarios.")
-        return redirect("estimates:compare")
-    return render(request, "registration/signup.html", {"form": form})
-
-
-@cache_control(public=True, max_age=31536000, immutable=True)
-def plotly_js(request: HttpRequest) -> FileResponse:
-    """plotly.js from the plotly package itself: no CDN, versioned URL, cached for a year."""
-    import plotly
-
-    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    response = FileResponse(open(path, "rb"), content_type="application/javascript")  # noqa: SIM115 (it closes it)
-    # The URL carries plotly's version, so a new version is a new URL.
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response

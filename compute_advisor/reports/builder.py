@@ -11,16 +11,16 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from compute_advisor.charts import svg as svg_charts
 from compute_advisor.engine import Result, Scenario, parse_scenario
 from compute_advisor.engine.breakeven import sweep
 from compute_advisor.engine.scenario import Hourly
-from compute_advisor.estimates.cache_or_compute import cache_or_compute
 from compute_advisor.estimates.formats import result_csv
 from compute_advisor.estimates.page_cache import rendering_digest
 from compute_advisor.estimates.presentation import rows
 from compute_advisor.estimates.result_cache import result_key
 from compute_advisor.estimates.services import hourly_costs, price_book_for, scenario_price
-from compute_advisor.reports import html_parser_cache, svg_charts
+from compute_advisor.lib.cache_or_compute import cache_or_compute
 from pricing.models import PriceSnapshot
 
 PAPER = {"a4": "A4", "letter": "Letter"}
@@ -78,8 +78,6 @@ def pdf_key(report: Report, paper: str) -> str:
 
 def _render_pdf(report: Report, paper: str) -> bytes:
     from weasyprint import HTML
-
-    html_parser_cache.install()
 
     book = price_book_for(report.snapshot, report.scenario.region)
     available = list(report.result.ranking)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pricing.testing import ec2_instance, transfer_out, usage_item, write_offer_path
+from tests.pricing.offer_generator import ec2_instance, transfer_out, usage_item, write_offer_path
 
 FARGATE_US_EAST_1 = {
     "Fargate-vCPU-Hours:perCPU": "0.0404800000",

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from pricing.normalize import Tally
 from pricing.sources.bulk_api import rows_from_offer_file
-from pricing.testing import ec2_instance, usage_item, write_offer_path
+from tests.pricing.offer_generator import ec2_instance, usage_item, write_offer_path
 from tests.pricing.offers import ec2_offer, ecs_offer, transfer_offer
 
 

@@ -7,7 +7,7 @@ from botocore.stub import ANY, Stubber
 
 from pricing.normalize import Tally
 from pricing.sources.query_api import CredentialsProblem, Throttled, TokenBucket, fetch_query, pricing_client, products
-from pricing.testing import ec2_instance, usage_item
+from tests.pricing.offer_generator import ec2_instance, usage_item
 
 
 def item(entry) -> str:

@@ -10,7 +10,7 @@ from pricing.fetchers import savings_plans_client
 from pricing.normalize import Tally
 from pricing.selectors import price_snapshot_active
 from pricing.sources.savings_plans import fetch_savings_plans_api, rows_from_savings_plan_file
-from pricing.testing import write_savings_plans_file
+from tests.pricing.offer_generator import write_savings_plans_file
 
 RATES = {
     ("1yr", "No Upfront"): {

@@ -14,8 +14,8 @@ from django.db import connection
 from compute_advisor.estimates.models import SavedScenario
 from pricing.models import PriceRefresh, PriceRefreshPart, PriceSnapshot
 from pricing.selectors import price_snapshot_active
-from pricing.testing import ec2_instance, many_ec2_items, usage_item, write_offer_path
 from tests.conftest import need, redis_url
+from tests.pricing.offer_generator import ec2_instance, many_ec2_items, usage_item, write_offer_path
 from tests.pricing.offers import ecs_offer
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

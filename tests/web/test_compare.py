@@ -244,6 +244,6 @@ def test_charts_use_the_local_plotly_and_no_cdn(client, seeded):
     scripts = re.findall(r'<script src="([^"]+)"', html)
     assert any(src.startswith("/vendor/plotly.min.js") for src in scripts)
     assert all(src.startswith("/") for src in scripts)
-    response = client.get(reverse("estimates:plotly"))
+    response = client.get(reverse("charts:plotly"))
     assert response.status_code == 200 and response["Content-Type"] == "application/javascript"
     assert b"plotly" in b"".join(response.streaming_content)[:2000].lower()

@@ -37,6 +37,6 @@ def plotly_assets() -> str:
         static("vendor/plotly.css"),
         GLOBAL_ID,
         format_html_join("", '<template id="{}"></template>', ((i,) for i in other_ids)),
-        reverse("estimates:plotly"),
+        reverse("charts:plotly"),
         plotly.__version__,
     )

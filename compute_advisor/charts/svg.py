@@ -10,10 +10,10 @@ import matplotlib
 matplotlib.use("Agg")  # no display: draw to files only
 import matplotlib.pyplot as plt
 
+from compute_advisor.charts.figures import CATEGORY_LABELS, COLORS, two_lines
 from compute_advisor.engine import Result
 from compute_advisor.engine.breakeven import Sweep
 from compute_advisor.engine.result import CATEGORIES
-from compute_advisor.estimates.charts import CATEGORY_LABELS, COLORS, two_lines
 
 plt.rcParams.update(
     {

@@ -14,7 +14,7 @@ from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from compute_advisor.client_address import client_address
+from compute_advisor.lib.client_address import client_address
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from compute_advisor.client_address import client_address
+from compute_advisor.lib.client_address import client_address
 
 log = logging.getLogger("compute_advisor.requests")
 

@@ -1,0 +1,2 @@
+"""Charts: the comparison's chart data drawn as plotly figures (pages) or matplotlib SVG (PDF), and the
+locally served plotly.js."""
