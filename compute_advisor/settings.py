@@ -221,6 +221,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Request bodies are described by the engine's declaration as JSON Schema 2020-12 (exclusiveMinimum as a
+    # number, examples as a list), which OpenAPI 3.1 speaks.
+    "OAS_VERSION": "3.1.0",
 }
 
 # Pricing

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +14,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compute_advisor.api import serializers as s
+from compute_advisor.api.requests import (
+    RegionsRequest,
+    SavedScenarioChange,
+    SavedScenarioRequest,
+    SweepRequest,
+    parse_body,
+)
 from compute_advisor.catalog.models import (
     AppRunnerInstanceSize,
     Ec2InstanceType,
@@ -23,22 +29,19 @@ from compute_advisor.catalog.models import (
     LightsailContainerPower,
     Service,
 )
-from compute_advisor.engine import ScenarioError, parse_scenario
-from compute_advisor.engine.breakeven import sweep
-from compute_advisor.engine.money import plain
+from compute_advisor.comparison.prices import NoPrices, snapshot_for
+from compute_advisor.comparison.service import (
+    SnapshotPricer,
+    comparison_price,
+    comparison_regions,
+    comparison_sweep,
+)
+from compute_advisor.engine import Scenario, ScenarioError, parse_scenario
+from compute_advisor.engine.money import cents, plain
 from compute_advisor.estimates.models import SavedScenario
 from compute_advisor.estimates.selectors import scenario_by_token, scenario_get_for, scenario_list_for
-from compute_advisor.estimates.services import (
-    NoPrices,
-    price_book_for,
-    regions_compared,
-    scenario_price,
-    scenario_save,
-    scenario_sharing,
-    scenario_update,
-    snapshot_for,
-)
-from compute_advisor.wizard.answers import Answers
+from compute_advisor.estimates.services import scenario_save, scenario_sharing, scenario_update
+from compute_advisor.wizard.answers import Answers, parse_answers
 from compute_advisor.wizard.recommend import recommend
 from pricing.models import PriceSnapshot
 from pricing.selectors import snapshot_diff
@@ -67,18 +70,8 @@ def _snapshot(request: Request) -> PriceSnapshot:
         raise Http404(str(exc)) from None
 
 
-def _scenario(data: Any) -> Any:
-    """The engine's own parser checks everything (the rules the CLI and pages use). Only when it refuses does
-    the serializer look too, for the messages of the documented schema: it costs more than the pricing."""
-    try:
-        return parse_scenario(data)
-    except ScenarioError:
-        s.ScenarioSerializer(data=data).is_valid(raise_exception=True)
-        raise
-
-
 def _priced(scenario: Any, snapshot: PriceSnapshot) -> dict[str, Any]:
-    return scenario_price(scenario=scenario, snapshot=snapshot).to_json()
+    return comparison_price(scenario=scenario, snapshot=snapshot).to_json()
 
 
 class EstimateView(APIView):
@@ -86,13 +79,13 @@ class EstimateView(APIView):
 
     @extend_schema(
         summary="Price a scenario on every option it asks for",
-        request=s.ScenarioSerializer,
+        request=Scenario,
         responses={200: s.ResultSerializer, **ERRORS},
         parameters=[SNAPSHOT_PARAM],
         examples=[OpenApiExample("Two replicas of 1 vCPU / 2 GB", value=CONTRACT_EXAMPLE, request_only=True)],
     )
     def post(self, request: Request) -> Response:
-        return Response(_priced(_scenario(request.data), _snapshot(request)))
+        return Response(_priced(parse_scenario(request.data), _snapshot(request)))
 
 
 class SweepView(APIView):
@@ -100,26 +93,21 @@ class SweepView(APIView):
 
     @extend_schema(
         summary="Break-even data: each option's cost as replicas or active hours grow",
-        request=s.SweepRequestSerializer,
+        request=SweepRequest,
         responses={200: s.SweepSerializer, **ERRORS},
         parameters=[SNAPSHOT_PARAM],
     )
     def post(self, request: Request) -> Response:
-        body = s.SweepRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        scenario = parse_scenario(request.data["scenario"])
-        snapshot = _snapshot(request)
-        book = price_book_for(snapshot, scenario.region)
-        if book.is_empty():
-            raise ScenarioError({"scenario.region": [f"snapshot #{snapshot.pk} has no prices for {scenario.region}"]})
-        axis = body.validated_data["axis"]
-        if axis == "active_hours_per_day":
-            points = [p for p in body.validated_data.get("points", range(1, 25)) if p <= 24]
+        body: SweepRequest = parse_body(SweepRequest, request.data)
+        points = body.points
+        if body.axis == "active_hours_per_day":
+            points = [p for p in (points or range(1, 25)) if p <= 24]
             if not points:
                 raise ScenarioError({"points": ["active hours a day go from 1 to 24"]})
-        else:
-            points = body.validated_data.get("points")
-        return Response(sweep(scenario, book, axis=axis, points=points).to_json())
+        swept = comparison_sweep(
+            scenario=body.scenario, snapshot=_snapshot(request), axis=body.axis, points=points, field="scenario.region"
+        )
+        return Response(swept.to_json())
 
 
 class RegionsView(APIView):
@@ -127,23 +115,20 @@ class RegionsView(APIView):
 
     @extend_schema(
         summary="The scenario priced in every region of a snapshot, cheapest region first",
-        request=s.RegionsRequestSerializer,
+        request=RegionsRequest,
         responses={200: s.RegionCostSerializer(many=True), **ERRORS},
         parameters=[SNAPSHOT_PARAM],
     )
     def post(self, request: Request) -> Response:
-        s.RegionsRequestSerializer(data=request.data).is_valid(raise_exception=True)
-        scenario = parse_scenario(request.data["scenario"])
-        rows = regions_compared(scenario, _snapshot(request))
+        body: RegionsRequest = parse_body(RegionsRequest, request.data)
+        rows = comparison_regions(scenario=body.scenario, snapshot=_snapshot(request))
         return Response(
             [
                 {
-                    "region": region,
-                    "monthly_cost": {
-                        k: (None if v is None else str(v.quantize(Decimal("0.01")))) for k, v in costs.items()
-                    },
+                    "region": row.region,
+                    "monthly_cost": {k: (None if v is None else str(cents(v))) for k, v in row.costs.items()},
                 }
-                for region, costs in rows
+                for row in rows
             ]
         )
 
@@ -168,15 +153,14 @@ class ScenarioListView(APIView):
 
     @extend_schema(
         summary="Save a scenario with today's prices",
-        request=s.SavedScenarioSerializer,
+        request=SavedScenarioRequest,
         responses={201: s.SavedScenarioSerializer, **ERRORS, **AUTH_ERRORS},
     )
     def post(self, request: Request) -> Response:
-        body = s.SavedScenarioSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body: SavedScenarioRequest = parse_body(SavedScenarioRequest, request.data)
         saved = scenario_save(
             user=request.user,
-            name=request.data["name"],
+            name=body.name,
             scenario_data=request.data["scenario"],
             snapshot=_snapshot(request),
         )
@@ -194,22 +178,21 @@ class ScenarioDetailView(APIView):
 
     @extend_schema(
         summary="Rename one of your saved scenarios, replace its scenario, or turn its share link off or on",
-        request=s.SavedScenarioChangeSerializer,
+        request=SavedScenarioChange,
         responses={200: s.SavedScenarioSerializer, **ERRORS, **AUTH_ERRORS},
     )
     def patch(self, request: Request, pk: int) -> Response:
         saved = scenario_get_for(user=request.user, pk=pk)
-        body = s.SavedScenarioChangeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body: SavedScenarioChange = parse_body(SavedScenarioChange, request.data)
         with transaction.atomic():
             scenario_update(
                 saved=saved,
-                name=body.validated_data.get("name"),
-                scenario_data=request.data.get("scenario"),
-                snapshot=_snapshot(request) if "scenario" in request.data else None,
+                name=body.name,
+                scenario_data=request.data.get("scenario") if body.scenario is not None else None,
+                snapshot=_snapshot(request) if body.scenario is not None else None,
             )
-            if "share_enabled" in body.validated_data:
-                scenario_sharing(saved=saved, enabled=body.validated_data["share_enabled"])
+            if body.share_enabled is not None:
+                scenario_sharing(saved=saved, enabled=body.share_enabled)
         return Response(_saved(saved, request))
 
     @extend_schema(summary="Delete one of your saved scenarios", responses={204: None, **ERRORS, **AUTH_ERRORS})
@@ -227,7 +210,7 @@ class SharedView(APIView):
     )
     def get(self, request: Request, token: str) -> Response:
         saved = scenario_by_token(token=token)
-        result = scenario_price(scenario=parse_scenario(saved.scenario), snapshot=saved.snapshot)
+        result = comparison_price(scenario=parse_scenario(saved.scenario), snapshot=saved.snapshot)
         return Response({"name": saved.name, "scenario": saved.scenario, "result": result.to_json()})
 
 
@@ -381,40 +364,10 @@ class RecommendationView(APIView):
 
     @extend_schema(
         summary="The wizard: answers in, a recommendation with its reasons out",
-        request=s.AnswersSerializer,
+        request=Answers,
         responses={200: s.RecommendationSerializer, **ERRORS},
         parameters=[SNAPSHOT_PARAM],
     )
     def post(self, request: Request) -> Response:
-        body = s.AnswersSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        answers = Answers.from_dict(dict(body.validated_data))
-        snapshot = _snapshot(request)
-        book = price_book_for(snapshot, answers.region)
-        if book.is_empty():
-            raise ScenarioError({"region": [f"snapshot #{snapshot.pk} has no prices for {answers.region}"]})
-        result = recommend(answers, book)
-        return Response(recommendation_json(result))
-
-
-def recommendation_json(result: Any) -> dict[str, Any]:
-    return {
-        "winner": result.winner.option if result.winner else None,
-        "runner_up": result.runner_up.option if result.runner_up else None,
-        "assessments": [
-            {
-                "option": a.option,
-                "label": a.label,
-                "eligible": a.eligible,
-                "score": a.score,
-                "monthly_cost": None if a.monthly_cost is None else str(a.monthly_cost),
-                "reasons_for": a.reasons_for,
-                "reasons_against": a.reasons_against,
-                "excluded": a.excluded,
-            }
-            for a in result.assessments
-        ],
-        "changes": result.changes,
-        "scenario": result.scenario,
-        "result": result.result.to_json(),
-    }
+        answers = parse_answers(request.data)
+        return Response(recommend(answers, SnapshotPricer(_snapshot(request))).to_json())

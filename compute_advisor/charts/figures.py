@@ -8,25 +8,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from compute_advisor.engine import Result
+from compute_advisor.charts.style import CATEGORY_LABELS, COLORS, two_lines
+from compute_advisor.comparison.service import ChartData, Comparison, RegionRow
 from compute_advisor.engine.breakeven import Sweep
 from compute_advisor.engine.money import cents
-from compute_advisor.engine.result import CATEGORIES
 
-CATEGORY_LABELS = {
-    "compute": "Compute",
-    "storage": "Storage",
-    "load_balancer": "Load balancer",
-    "transfer": "Data transfer",
-    "other": "Other (IPs, fees)",
-}
-COLORS = {
-    "compute": "#0b5fff",
-    "storage": "#7a5af8",
-    "load_balancer": "#f79009",
-    "transfer": "#12b76a",
-    "other": "#98a2b3",
-}
 LAYOUT: dict[str, Any] = {
     "margin": {"l": 60, "r": 20, "t": 40, "b": 20},
     "paper_bgcolor": "#ffffff",
@@ -42,38 +28,21 @@ def money(value: Decimal) -> float:
     return float(cents(value))
 
 
-def fine(value: Decimal) -> float:
-    """An hourly amount: cents would flatten it."""
-    return float(value.quantize(Decimal("0.0001")))
-
-
-def two_lines(label: str) -> str:
-    """Break a long option name near its middle so that bar labels need not be tilted."""
-    words = label.split()
-    if len(words) < 3:
-        return label
-    half = len(label) / 2
-    best = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - half))
-    return " ".join(words[:best]) + "<br>" + " ".join(words[best:])
-
-
-def cost_by_option(result: Result) -> dict[str, Any]:
-    ranked = [result.option(code) for code in result.ranking]
-    labels = [two_lines(o.label) for o in ranked]
+def cost_by_option(charts: ChartData) -> dict[str, Any]:
+    labels = [two_lines(o.label) for o in charts.ranked]
     data = []
-    for category in CATEGORIES:
-        values = [money(o.cost_by_category().get(category, Decimal(0))) for o in ranked]
-        if any(values):
-            data.append(
-                {
-                    "type": "bar",
-                    "name": CATEGORY_LABELS[category],
-                    "x": labels,
-                    "y": values,
-                    "marker": {"color": COLORS[category]},
-                    "hovertemplate": "%{x}<br>" + CATEGORY_LABELS[category] + ": $%{y:,.2f}<extra></extra>",
-                }
-            )
+    for category in charts.categories:
+        values = [money(charts.by_category[o.option].get(category, Decimal(0))) for o in charts.ranked]
+        data.append(
+            {
+                "type": "bar",
+                "name": CATEGORY_LABELS[category],
+                "x": labels,
+                "y": values,
+                "marker": {"color": COLORS[category]},
+                "hovertemplate": "%{x}<br>" + CATEGORY_LABELS[category] + ": $%{y:,.2f}<extra></extra>",
+            }
+        )
     return {
         "data": data,
         "layout": {
@@ -85,25 +54,30 @@ def cost_by_option(result: Result) -> dict[str, Any]:
     }
 
 
-def hourly(costs: dict[str, list[Decimal]], labels: dict[str, str], hours: list[str]) -> dict[str, Any]:
+HOURLY_TITLE = "What each hour of the profile costs in a month"
+
+
+def hourly(charts: ChartData) -> dict[str, Any]:
+    """The engine's cost of each profile hour (they add up to each option's monthly cost in the table)."""
     data = [
         {
             "type": "scatter",
             "mode": "lines",
             "line": {"shape": "hv"},
-            "name": labels[code],
-            "x": hours,
-            "y": [fine(c) for c in series],
+            "name": option.label,
+            "x": charts.hour_labels,
+            "y": [money(c) for c in charts.by_profile_hour[option.option]],
+            "hovertemplate": "%{x}: $%{y:,.2f} a month<extra>" + option.label + "</extra>",
         }
-        for code, series in costs.items()
+        for option in charts.ranked
     ]
     return {
         "data": data,
         "layout": {
             **LAYOUT,
-            "title": {"text": "Cost of each hour of the profile"},
+            "title": {"text": HOURLY_TITLE},
             "xaxis": {"nticks": 14, "automargin": True},
-            "yaxis": {**LAYOUT["yaxis"], "title": {"text": "USD an hour"}},
+            "yaxis": {**LAYOUT["yaxis"], "title": {"text": "USD a month, this hour"}},
         },
     }
 
@@ -131,18 +105,12 @@ def breakeven(sweep: Sweep) -> dict[str, Any]:
     }
 
 
-def regions(rows: list[tuple[str, dict[str, Decimal | None]]], labels: dict[str, str]) -> dict[str, Any]:
-    names = [region for region, _ in rows]
-    codes = list(labels)
-    data = [
-        {
-            "type": "bar",
-            "name": labels[code],
-            "x": names,
-            "y": [None if costs.get(code) is None else money(costs[code]) for _, costs in rows],
-        }  # type: ignore[arg-type]
-        for code in codes
-    ]
+def regions(rows: list[RegionRow], labels: dict[str, str]) -> dict[str, Any]:
+    names = [row.region for row in rows]
+    data = []
+    for code, label in labels.items():
+        values = [row.costs.get(code) for row in rows]
+        data.append({"type": "bar", "name": label, "x": names, "y": [None if v is None else money(v) for v in values]})
     return {
         "data": data,
         "layout": {
@@ -152,3 +120,15 @@ def regions(rows: list[tuple[str, dict[str, Decimal | None]]], labels: dict[str,
             "xaxis": {"automargin": True},
         },
     }
+
+
+def figures_for(comparison: Comparison) -> dict[str, Any]:
+    """The comparison page's charts, and the break-even crossings in words."""
+    charts = comparison.charts
+    figures: dict[str, Any] = {"cost": cost_by_option(charts)}
+    if charts.sweep is not None:
+        figures["breakeven"] = breakeven(charts.sweep)
+        figures["crossings"] = [c.sentence for c in charts.sweep.crossings]
+    if charts.hour_labels and charts.ranked:
+        figures["hourly"] = hourly(charts)
+    return figures

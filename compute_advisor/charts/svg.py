@@ -10,10 +10,10 @@ import matplotlib
 matplotlib.use("Agg")  # no display: draw to files only
 import matplotlib.pyplot as plt
 
-from compute_advisor.charts.figures import CATEGORY_LABELS, COLORS, two_lines
-from compute_advisor.engine import Result
+from compute_advisor.charts.figures import HOURLY_TITLE
+from compute_advisor.charts.style import CATEGORY_LABELS, COLORS, two_lines
+from compute_advisor.comparison.service import ChartData, Comparison
 from compute_advisor.engine.breakeven import Sweep
-from compute_advisor.engine.result import CATEGORIES
 
 plt.rcParams.update(
     {
@@ -59,12 +59,10 @@ def _svg(figure: plt.Figure) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def cost_by_option(result: Result) -> bytes:
-    ranked = [result.option(code) for code in result.ranking]
+def cost_by_option(charts: ChartData) -> bytes:
+    ranked = charts.ranked
     labels = [two_lines(o.label).replace("<br>", "\n") for o in ranked]
-    by_category = [o.cost_by_category() for o in ranked]
-    heights = {c: [float(costs.get(c, Decimal(0))) for costs in by_category] for c in CATEGORIES}
-    shown = {c: values for c, values in heights.items() if any(values)}
+    shown = {c: [float(charts.by_category[o.option].get(c, Decimal(0))) for o in ranked] for c in charts.categories}
     figure, axes = _framed(
         tick_lines=max((label.count("\n") + 1 for label in labels), default=1),
         xlabel=False,
@@ -99,15 +97,31 @@ def breakeven(sweep: Sweep) -> bytes:
     return _svg(figure)
 
 
-def hourly(labels: list[str], costs: dict[str, list[Decimal]], names: dict[str, str]) -> bytes:
-    figure, axes = _framed(tick_lines=1, xlabel=False, legend_rows=_rows(len(costs), 2))
-    for code, series in costs.items():
-        axes.step(range(len(series)), [float(c) for c in series], where="post", label=names[code])
+def hourly(charts: ChartData) -> bytes:
+    """The engine's cost of each profile hour, as the web chart draws it (they add up to the table)."""
+    labels = charts.hour_labels
+    figure, axes = _framed(tick_lines=1, xlabel=False, legend_rows=_rows(len(charts.ranked), 2))
+    for option in charts.ranked:
+        series = charts.by_profile_hour[option.option]
+        axes.step(range(len(series)), [float(c) for c in series], where="post", label=option.label)
     step = 24 if len(labels) == 168 else 3
     axes.set_xticks(range(0, len(labels), step), [labels[i] for i in range(0, len(labels), step)])
-    axes.set_ylabel("USD an hour")
+    axes.set_ylabel("USD a month, this hour")
     axes.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("${x:,.2f}"))
     _legend_below(figure, axes, 2)
-    axes.set_title("Cost of each hour of the profile")
+    axes.set_title(HOURLY_TITLE)
     axes.grid(alpha=0.3)
     return _svg(figure)
+
+
+def svgs_for(comparison: Comparison) -> dict[str, bytes]:
+    """The report's charts, by name: the same data the page draws."""
+    charts = comparison.charts
+    drawn: dict[str, bytes] = {}
+    if charts.ranked:
+        drawn["cost"] = cost_by_option(charts)
+    if charts.sweep is not None:
+        drawn["breakeven"] = breakeven(charts.sweep)
+    if charts.hour_labels and charts.ranked:
+        drawn["hourly"] = hourly(charts)
+    return drawn

@@ -11,6 +11,7 @@ from decimal import Decimal
 from compute_advisor.engine.money import SECONDS_PER_HOUR
 from compute_advisor.engine.pricebook import Price, PriceBook
 from compute_advisor.engine.result import LineItem, OptionResult
+from compute_advisor.engine.usage import BilledHours
 
 # The Price List's unit names, as a person reads them in a line item.
 DISPLAY_UNITS = {
@@ -67,28 +68,30 @@ class Bill:
         service_code: str,
         key: str,
         *,
-        hours: Decimal,
+        hours: Decimal | BilledHours,
         per: Decimal = Decimal(1),
         description: str,
         category: str = "compute",
         required: bool = True,
         what: str = "",
     ) -> None:
-        """Charge `per` units (vCPUs, GB, addresses, instances) for `hours` hours at a time-based price."""
+        """Charge `per` units (vCPUs, GB, addresses, instances) for `hours` hours at a time-based price.
+
+        Billed hours that say which hour of a profile they fall in keep saying so on the line item."""
         price = self.price(service_code, key, required=required, what=what)
         if price is None:
             return
-        quantity = per * hours
-        if price.unit in _PER_SECOND_UNITS:
-            quantity *= SECONDS_PER_HOUR
-        self.add(price, quantity=quantity, description=description, category=category)
+        billed = hours if isinstance(hours, BilledHours) else BilledHours(hours)
+        factor = per * SECONDS_PER_HOUR if price.unit in _PER_SECOND_UNITS else per
+        quantity = billed.times(factor)
+        self.add(price, quantity=quantity.total, description=description, category=category, by_hour=quantity.by_hour)
 
     def units(
         self,
         service_code: str,
         key: str,
         *,
-        quantity: Decimal,
+        quantity: Decimal | BilledHours,
         description: str,
         category: str,
         required: bool = True,
@@ -97,9 +100,18 @@ class Bill:
         """Charge a quantity already in the price's own unit (GB-months, GB, months, minutes)."""
         price = self.price(service_code, key, required=required, what=what)
         if price is not None:
-            self.add(price, quantity=quantity, description=description, category=category)
+            amount = quantity if isinstance(quantity, BilledHours) else BilledHours(quantity)
+            self.add(price, quantity=amount.total, description=description, category=category, by_hour=amount.by_hour)
 
-    def add(self, price: Price, *, quantity: Decimal, description: str, category: str) -> None:
+    def add(
+        self,
+        price: Price,
+        *,
+        quantity: Decimal,
+        description: str,
+        category: str,
+        by_hour: tuple[Decimal, ...] | None = None,
+    ) -> None:
         if quantity == 0:
             return
         self.result.line_items.append(
@@ -110,5 +122,6 @@ class Bill:
                 unit_price=price.usd,
                 cost=quantity * price.usd,
                 category=category,
+                by_hour=by_hour,
             )
         )

@@ -64,6 +64,7 @@ def estimate(scenario: Scenario, book: PriceBook, catalog: Catalog | None = None
         hours_per_month=scenario.hours_per_month,
         snapshot=book.snapshot,
         options=options,
+        profile_weights=ctx.plan.profile_weights,
     )
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO, ceil_int
 from compute_advisor.engine.scenario import Scenario, Traffic
+from compute_advisor.engine.usage import BilledHours
 
 # Elastic Load Balancing capacity units (https://aws.amazon.com/elasticloadbalancing/pricing/): an ALB
 # LCU is 25 new connections a second, 3,000 active connections a minute, 1 GB processed an hour (EC2,
@@ -151,7 +152,7 @@ def charge_load_balancer(
         )
 
 
-def charge_public_ipv4(bill: Bill, *, address_hours: Decimal, what: str) -> None:
+def charge_public_ipv4(bill: Bill, *, address_hours: Decimal | BilledHours, what: str) -> None:
     bill.hourly(
         "AmazonVPC",
         "PublicIPv4:InUseAddress",

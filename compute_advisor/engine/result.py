@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-from compute_advisor.engine.money import ZERO, cents, plain
+from compute_advisor.engine.money import CENT, ZERO, cents, plain
 from compute_advisor.engine.pricebook import SnapshotInfo
 
 CATEGORIES = ("compute", "storage", "load_balancer", "transfer", "other")
@@ -20,6 +21,17 @@ class LineItem:
     unit_price: Decimal
     cost: Decimal
     category: str = "compute"
+    # For an hourly profile: the quantity each hour of the profile accounts for (they add up to `quantity`).
+    # None for a charge that runs all month whatever the profile (a load balancer, a plan, transfer): it is
+    # spread over the month's hours.
+    by_hour: tuple[Decimal, ...] | None = field(default=None, compare=False)
+
+    def cost_by_hour(self, weights: Sequence[Decimal]) -> list[Decimal]:
+        """This line's cost, attributed to each hour of the profile whose month weights are `weights`."""
+        if self.by_hour is not None and self.quantity:
+            return [self.cost * q / self.quantity for q in self.by_hour]
+        total = sum(weights, ZERO)
+        return [self.cost * w / total for w in weights]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,6 +64,18 @@ class OptionResult:
     def monthly_cost(self) -> Decimal:
         return cents(self.total)
 
+    @property
+    def yearly_cost(self) -> Decimal:
+        return cents(self.total * 12)
+
+    def cost_by_profile_hour(self, weights: Sequence[Decimal]) -> list[Decimal]:
+        """The month's cost attributed to each hour of the profile, in cents that add up to `monthly_cost`."""
+        hours = [ZERO] * len(weights)
+        for line in self.line_items:
+            for index, cost in enumerate(line.cost_by_hour(weights)):
+                hours[index] += cost
+        return cents_adding_up(hours, self.monthly_cost)
+
     def cost_by_category(self) -> dict[str, Decimal]:
         totals = dict.fromkeys(CATEGORIES, ZERO)
         for line in self.line_items:
@@ -73,12 +97,23 @@ class OptionResult:
             "label": self.label,
             "available": True,
             "monthly_cost": str(self.monthly_cost),
-            "yearly_cost": str(cents(self.total * 12)),
+            "yearly_cost": str(self.yearly_cost),
             "configuration": _jsonable(self.configuration),
             "line_items": [line.to_json() for line in self.line_items],
             "warnings": self.warnings,
             "missing_prices": self.missing_prices,
         }
+
+
+def cents_adding_up(amounts: Sequence[Decimal], total: Decimal) -> list[Decimal]:
+    """`amounts` in cents whose sum is exactly `total` (largest remainders take the odd cents), so a chart of
+    the parts never disagrees with the table's total."""
+    floors = [a.quantize(CENT, rounding=ROUND_FLOOR) for a in amounts]
+    spare = int((total - sum(floors, ZERO)) / CENT)
+    by_remainder = sorted(range(len(amounts)), key=lambda i: (floors[i] - amounts[i], i))
+    for index in by_remainder[: max(spare, 0)]:
+        floors[index] += CENT
+    return floors
 
 
 def unavailable(option: str, label: str, reason: str) -> OptionResult:
@@ -91,6 +126,8 @@ class Result:
     hours_per_month: Decimal
     snapshot: SnapshotInfo
     options: list[OptionResult]
+    # The month weight of each hour of an hourly profile (empty for other usage).
+    profile_weights: tuple[Decimal, ...] = ()
 
     @property
     def ranking(self) -> list[str]:
@@ -111,9 +148,15 @@ class Result:
                 "source": self.snapshot.source,
                 "as_of": self.snapshot.as_of.isoformat() if self.snapshot.as_of else None,
             },
-            "options": [o.to_json() for o in self.options],
+            "options": [self._option_json(o) for o in self.options],
             "ranking": self.ranking,
         }
+
+    def _option_json(self, option: OptionResult) -> dict[str, Any]:
+        data = option.to_json()
+        if option.available and self.profile_weights:
+            data["cost_by_profile_hour"] = [str(c) for c in option.cost_by_profile_hour(self.profile_weights)]
+        return data
 
 
 def _jsonable(value: Any) -> Any:

@@ -1,4 +1,8 @@
-"""The scenario of ../shared/CONTRACT.md: parsed and checked, with a message for each bad field."""
+"""The scenario of docs/CONTRACT.md, declared once: each field's bounds, default, title and description.
+
+The API's schema and validation, the comparison form and its URL, and the CLI's messages all come from
+these models (see `engine.declaration`).
+"""
 
 from __future__ import annotations
 
@@ -6,95 +10,108 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, StrictBool, field_validator, model_validator
 
 from compute_advisor.catalog.reference import SERVICE_CODES as OPTION_CODES
+from compute_advisor.engine.declaration import Declared, ScenarioError, amount, choice, parse
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 MAX_REPLICAS = 5000
 
-
-class ScenarioError(ValueError):
-    """Invalid input: `errors` maps each bad field's path (e.g. "workload.vcpu") to its messages."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{path}: {' '.join(messages)}" for path, messages in errors.items()))
+__all__ = ["OPTION_CODES", "Scenario", "ScenarioError", "parse_scenario"]
 
 
-_REQUIRED: Any = ...
+def _replicas(title: str, description: str, *, example: int | None = None) -> Any:
+    return Field(
+        ge=1, le=MAX_REPLICAS, title=title, description=description, examples=None if example is None else [example]
+    )
 
 
-def _amount(
-    default: Any = _REQUIRED, *, gt: float | None = None, ge: float | None = None, le: float | None = None
-) -> Any:
-    if default is not _REQUIRED and default is not None:
-        default = Decimal(default)
-    return Field(default=default, gt=gt, ge=ge, le=le, allow_inf_nan=False)
+class Workload(Declared):
+    """What one replica (task, container, instance share) needs."""
+
+    vcpu: Decimal = amount(
+        gt=0,
+        le=192,
+        title="vCPU per replica",
+        description="What one replica (task, container) needs, e.g. 0.5 or 2.",
+        example=1,
+    )
+    memory_gib: Decimal = amount(
+        gt=0,
+        le=24576,
+        title="Memory per replica (GiB)",
+        description="E.g. 1 or 4. Fargate and App Runner round up to a valid size.",
+        example=2,
+    )
+    architecture: Literal["x86_64", "arm64"] = choice(
+        "x86_64",
+        title="Architecture",
+        description="Graviton (arm64) is cheaper where your image supports it.",
+        labels={"x86_64": "x86_64 (Intel/AMD)", "arm64": "arm64 (Graviton)"},
+    )
+    os: Literal["linux", "windows"] = choice(
+        "linux",
+        title="Operating system",
+        description="Windows containers run on Fargate and EC2 only.",
+        labels={"linux": "Linux", "windows": "Windows"},
+    )
+    ephemeral_storage_gib: Decimal = amount(
+        20, ge=0, le=16384, title="Ephemeral storage per task (GiB)", description="Per Fargate task: 20 GiB are free."
+    )
+    disk_gib: Decimal = amount(
+        30,
+        gt=0,
+        le=65536,
+        title="EBS root volume per instance (GiB)",
+        description="The root volume of each EC2 instance (ECS on EC2, Beanstalk).",
+    )
 
 
-def _is_number_field(annotation: Any) -> bool:
-    return annotation in (Decimal, int, Decimal | None, int | None)
+USAGE_KINDS = {"always_on": "Always on", "scheduled": "Scheduled runs", "hourly": "Hourly profile"}
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _numbers_are_numbers(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        cleaned = dict(data)
-        for name, value in data.items():
-            field = cls.model_fields.get(name)
-            if field is None or not _is_number_field(field.annotation):
-                continue
-            # JSON true/false must not pass as 1/0 for a number: hand pydantic something it refuses.
-            if isinstance(value, bool):
-                cleaned[name] = "true" if value else "false"
-            # A JSON number read as a float goes through its shortest text, never its binary value.
-            if isinstance(value, float):
-                cleaned[name] = Decimal(repr(value))
-        return cleaned
+def _kind(description: str) -> Any:
+    return Field(title="Usage", description=description, json_schema_extra={"x-labels": USAGE_KINDS})
 
 
-class Workload(_Strict):
-    vcpu: Decimal = _amount(gt=0, le=192)
-    memory_gib: Decimal = _amount(gt=0, le=24576)
-    architecture: Literal["x86_64", "arm64"] = "x86_64"
-    os: Literal["linux", "windows"] = "linux"
-    ephemeral_storage_gib: Decimal = _amount(20, ge=0, le=16384)
-    disk_gib: Decimal = _amount(30, gt=0, le=65536)
+class AlwaysOn(Declared):
+    """N replicas for all of `hours_per_month`."""
+
+    kind: Literal["always_on"] = _kind("always_on: replicas all month.")
+    replicas: int = _replicas("Replicas", "How many run at once.", example=2)
 
 
-class AlwaysOn(_Strict):
-    kind: Literal["always_on"]
-    replicas: int = Field(ge=1, le=MAX_REPLICAS)
-
-
-class Trigger(_Strict):
+class Trigger(Declared):
     """What starts each scheduled run, priced as line items when the snapshot has its price."""
 
-    kind: Literal["eventbridge_scheduler", "step_functions"]
-    state_transitions_per_run: int = Field(default=4, ge=1, le=100000)
+    kind: Literal["eventbridge_scheduler", "step_functions"] = choice(
+        title="Trigger",
+        description="What starts each run.",
+        labels={"eventbridge_scheduler": "EventBridge Scheduler", "step_functions": "Step Functions"},
+    )
+    state_transitions_per_run: int = Field(
+        default=4,
+        ge=1,
+        le=100000,
+        title="State transitions a run",
+        description="Step Functions: state transitions each run makes.",
+    )
 
 
-class Scheduled(_Strict):
-    kind: Literal["scheduled"]
-    replicas: int = Field(ge=1, le=MAX_REPLICAS)
-    runs_per_day: Decimal = _amount(gt=0, le=1440)
-    minutes_per_run: Decimal = _amount(gt=0, le=1440)
-    days_per_month: Decimal = _amount(30, gt=0, le=31)
-    trigger: Trigger | None = None
+class Scheduled(Declared):
+    """Short runs: N replicas start R times a day, each run lasting M minutes (batch jobs)."""
+
+    kind: Literal["scheduled"] = _kind("scheduled: short runs (batch jobs).")
+    replicas: int = _replicas("Replicas", "Tasks each run starts.", example=1)
+    runs_per_day: Decimal = amount(
+        gt=0, le=1440, title="Runs a day", description="How many times a day the job starts.", example=1
+    )
+    minutes_per_run: Decimal = amount(
+        gt=0, le=1440, title="Minutes a run", description="How long each run lasts.", example=10
+    )
+    days_per_month: Decimal = amount(30, gt=0, le=31, title="Days a month", description="On how many days it runs.")
+    trigger: Trigger | None = Field(default=None, description="What starts the runs (priced when known).")
 
     @model_validator(mode="after")
     def _fits_in_a_day(self) -> Scheduled:
@@ -103,9 +120,15 @@ class Scheduled(_Strict):
         return self
 
 
-class Hourly(_Strict):
-    kind: Literal["hourly"]
-    replicas_by_hour: list[Annotated[int, Field(ge=0, le=MAX_REPLICAS)]]
+class Hourly(Declared):
+    """Replicas needed in each hour of a day or a week, repeated to fill the month."""
+
+    kind: Literal["hourly"] = _kind("hourly: replicas for each hour of a day or a week.")
+    replicas_by_hour: list[Annotated[int, Field(ge=0, le=MAX_REPLICAS)]] = Field(
+        title="Replicas by hour",
+        description="24 values (a day) or 168 (a week, Monday 00:00 first).",
+        json_schema_extra={"minItems": 24, "maxItems": 168},
+    )
 
     @field_validator("replicas_by_hour")
     @classmethod
@@ -120,58 +143,133 @@ class Hourly(_Strict):
 Usage = Annotated[AlwaysOn | Scheduled | Hourly, Field(discriminator="kind")]
 
 
-class Traffic(_Strict):
-    data_transfer_out_gib: Decimal = _amount(0, ge=0, le=10**9)
-    requests_per_second: Decimal = _amount(0, ge=0, le=10**7)
-    avg_response_kib: Decimal = _amount(0, ge=0, le=10**7)
+def _traffic(title: str, description: str, *, gt: float | None = None, le: float = 10**7) -> Any:
+    return amount(None, ge=None if gt is not None else 0, gt=gt, le=le, title=title, description=description)
+
+
+class Traffic(Declared):
+    """Monthly data transfer out and the request rate (load balancer capacity units come from these)."""
+
+    data_transfer_out_gib: Decimal = amount(
+        0, ge=0, le=10**9, title="Data out to the internet (GB/month)", description="The first 100 GB are free."
+    )
+    requests_per_second: Decimal = amount(
+        0, ge=0, le=10**7, title="Requests a second", description="Average; load balancer capacity units come from it."
+    )
+    avg_response_kib: Decimal = amount(
+        0,
+        ge=0,
+        le=10**7,
+        title="Average response (KiB)",
+        description="With the requests, the bytes a load balancer processes.",
+    )
     # Extensions (optional): what a load balancer's capacity units are derived from, when known.
-    avg_request_kib: Decimal | None = _amount(None, ge=0, le=10**7)
-    new_connections_per_second: Decimal | None = _amount(None, ge=0, le=10**7)
-    connection_seconds: Decimal | None = _amount(None, gt=0, le=86400)
-    rules_per_request: int | None = Field(default=None, ge=0, le=1000)
-    processed_gb_per_hour: Decimal | None = _amount(None, ge=0, le=10**7)
+    avg_request_kib: Decimal | None = _traffic("Average request (KiB)", "Bytes a request sends, when known.")
+    new_connections_per_second: Decimal | None = _traffic(
+        "New connections a second", "When known; otherwise one a request."
+    )
+    connection_seconds: Decimal | None = _traffic(
+        "Connection length (seconds)", "How long a connection stays open; 1 second when unknown.", gt=0, le=86400
+    )
+    rules_per_request: int | None = Field(
+        default=None,
+        ge=0,
+        le=1000,
+        title="Listener rules a request",
+        description="ALB rule evaluations per request; the first 10 are free.",
+    )
+    processed_gb_per_hour: Decimal | None = _traffic(
+        "Processed GB an hour", "Bytes the load balancer processes, when known (else derived from the requests)."
+    )
 
 
-class EcsEc2Settings(_Strict):
-    instance_types: list[str] | None = None
-    ebs_volume_type: Literal["gp3", "gp2"] = "gp3"
-    ebs_iops: int = Field(default=3000, ge=3000, le=80000)
-    ebs_throughput_mibps: int = Field(default=125, ge=125, le=2000)
-    network_mode: Literal["awsvpc", "bridge", "host"] = "awsvpc"
-    eni_trunking: StrictBool = False
-    reserved_memory_mib: int = Field(default=0, ge=0, le=65536)
+class EcsEc2Settings(Declared):
+    instance_types: list[str] | None = Field(
+        default=None,
+        title="ECS on EC2: instance types",
+        description="Pin the instance types to choose from, e.g. m7g.large; none lets the engine choose.",
+        max_length=50,
+    )
+    ebs_volume_type: Literal["gp3", "gp2"] = choice(
+        "gp3", title="EBS volume type", description="The root volumes' type.", labels={"gp3": "gp3", "gp2": "gp2"}
+    )
+    ebs_iops: int = Field(default=3000, ge=3000, le=80000, title="gp3 IOPS", description="3,000 are included.")
+    ebs_throughput_mibps: int = Field(
+        default=125, ge=125, le=2000, title="gp3 throughput (MiB/s)", description="125 MiB/s are included."
+    )
+    network_mode: Literal["awsvpc", "bridge", "host"] = choice(
+        "awsvpc",
+        title="Network mode",
+        description="awsvpc gives each task its own network interface, which limits tasks per instance.",
+        labels={"awsvpc": "awsvpc", "bridge": "bridge", "host": "host"},
+    )
+    eni_trunking: StrictBool = Field(
+        default=False, title="ENI trunking", description="Raises the awsvpc task limit on the types that support it."
+    )
+    reserved_memory_mib: int = Field(
+        default=0, ge=0, le=65536, title="Reserved memory (MiB)", description="ECS_RESERVED_MEMORY on each instance."
+    )
 
 
-class BeanstalkSettings(_Strict):
-    instance_type: str | None = None
-    environment: Literal["single_instance", "load_balanced"] | None = None
-    ebs_volume_type: Literal["gp3", "gp2"] = "gp3"
+class BeanstalkSettings(Declared):
+    instance_type: str | None = Field(
+        default=None, max_length=40, title="Beanstalk: instance type", description="Pin one, e.g. t3.small."
+    )
+    environment: Literal["single_instance", "load_balanced"] | None = choice(
+        None,
+        title="Beanstalk: environment",
+        description="Chosen from the replicas when not given.",
+        labels={"single_instance": "Single instance", "load_balanced": "Load balanced"},
+    )
+    ebs_volume_type: Literal["gp3", "gp2"] = choice(
+        "gp3", title="EBS volume type", description="The instances' root volumes.", labels={"gp3": "gp3", "gp2": "gp2"}
+    )
 
 
-class AppRunnerSettings(_Strict):
-    active_hours_per_day: Decimal | None = _amount(None, ge=0, le=24)
-    min_instances: int = Field(default=1, ge=1, le=25)
-    automatic_deployments: StrictBool = False
-    build_minutes_per_month: Decimal = _amount(0, ge=0, le=10**6)
+class AppRunnerSettings(Declared):
+    active_hours_per_day: Decimal | None = amount(
+        None, ge=0, le=24, title="App Runner: active hours a day", description="Hours a day it handles requests."
+    )
+    min_instances: int = Field(
+        default=1, ge=1, le=25, title="App Runner: minimum instances", description="Provisioned instances kept warm."
+    )
+    automatic_deployments: StrictBool = Field(
+        default=False, title="Automatic deployments", description="Deploy on each push: a monthly fee."
+    )
+    build_minutes_per_month: Decimal = amount(
+        0, ge=0, le=10**6, title="Build minutes a month", description="Builds from source, per build-minute."
+    )
 
 
-class LightsailInstanceSettings(_Strict):
-    bundle: str | None = None
+class LightsailInstanceSettings(Declared):
+    bundle: str | None = Field(
+        default=None, max_length=40, title="Lightsail: bundle", description="Pin a bundle, e.g. medium_3_0."
+    )
 
 
-class LightsailContainerSettings(_Strict):
-    power: str | None = None
+class LightsailContainerSettings(Declared):
+    power: str | None = Field(
+        default=None, max_length=40, title="Lightsail containers: power", description="Pin a power, e.g. micro."
+    )
 
 
-class EcsExpressSettings(_Strict):
-    services_sharing_alb: int = Field(default=1, ge=1, le=25)
+class EcsExpressSettings(Declared):
+    services_sharing_alb: int = Field(
+        default=1,
+        ge=1,
+        le=25,
+        title="Express Mode: services sharing the ALB",
+        description="Express Mode services in the VPC that share one load balancer.",
+    )
 
 
-class FargateSettings(_Strict):
+class FargateSettings(Declared):
     pass
 
 
-class OptionSettings(_Strict):
+class OptionSettings(Declared):
+    """Per-option pins; without one the engine chooses the cheapest configuration that fits."""
+
     ecs_ec2: EcsEc2Settings = EcsEc2Settings()
     fargate: FargateSettings = FargateSettings()
     beanstalk: BeanstalkSettings = BeanstalkSettings()
@@ -181,24 +279,51 @@ class OptionSettings(_Strict):
     ecs_express: EcsExpressSettings = EcsExpressSettings()
 
 
-class Scenario(_Strict):
-    region: str
+class Scenario(Declared):
+    """A workload to price on every way of running it (docs/CONTRACT.md)."""
+
+    region: str = Field(title="Region", description="An AWS region code, e.g. us-east-1.", examples=["us-east-1"])
     workload: Workload
     usage: Usage
-    hours_per_month: Decimal = _amount(730, gt=0, le=744)
+    hours_per_month: Decimal = amount(
+        730, ge=1, le=744, title="Hours a month", description="730 is AWS's convention; at most 744."
+    )
     traffic: Traffic = Traffic()
-    load_balancer: Literal["auto", "alb", "nlb", "none"] = "auto"
-    public_ipv4: StrictBool = True
-    purchase: Literal["on_demand", "spot", "savings_plan_1y", "savings_plan_3y"] = "on_demand"
-    options: list[Literal[OPTION_CODES]] = list(OPTION_CODES)  # type: ignore[valid-type]
+    load_balancer: Literal["auto", "alb", "nlb", "none"] = choice(
+        "auto",
+        title="Load balancer",
+        description="auto: an ALB where the option serves traffic with several replicas, none for a single "
+        "instance or a batch job.",
+        labels={"auto": "What each option needs", "alb": "Application (ALB)", "nlb": "Network (NLB)", "none": "None"},
+    )
+    public_ipv4: StrictBool = Field(
+        default=True,
+        title="Public IPv4 addresses",
+        description="Whether tasks, instances and load balancers get public IPv4 addresses, which AWS charges by "
+        "the address-hour.",
+    )
+    purchase: Literal["on_demand", "spot", "savings_plan_1y", "savings_plan_3y"] = choice(
+        "on_demand",
+        title="Purchase option",
+        description="Options without this purchase model show why.",
+        labels={
+            "on_demand": "On-Demand",
+            "spot": "Spot",
+            "savings_plan_1y": "Compute Savings Plan, 1 year",
+            "savings_plan_3y": "Compute Savings Plan, 3 years",
+        },
+    )
+    options: list[Literal[OPTION_CODES]] = Field(  # type: ignore[valid-type]
+        default=list(OPTION_CODES), title="Compare", description="Which ways of running it to price."
+    )
     option_settings: OptionSettings = OptionSettings()
-    name: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=200, title="Name", description="What this workload is.")
 
     @field_validator("region")
     @classmethod
     def _region_code(cls, value: str) -> str:
         if not _REGION.match(value):
-            raise ValueError(f"{value!r} is not an AWS region code such as us-east-1")
+            raise ValueError(f"{value[:40]!r} is not an AWS region code such as us-east-1")
         return value
 
     @field_validator("options")
@@ -230,77 +355,4 @@ class Scenario(_Strict):
 
 def parse_scenario(data: Any) -> Scenario:
     """Check `data` (already decoded JSON) against the contract; raise ScenarioError naming each bad field."""
-    if not isinstance(data, dict):
-        raise ScenarioError({"": ["the scenario must be a JSON object"]})
-    nul = _nul_path(data, "")
-    if nul is not None:
-        # No field can hold one, and PostgreSQL refuses to store one: say so before anything tries.
-        raise ScenarioError({nul: ["must not contain NUL (\\u0000) characters"]})
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(_errors(exc)) from None
-
-
-def _nul_path(value: Any, path: str) -> str | None:
-    """The path of the first string (key or value) holding a NUL character, if any."""
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            inner = f"{path}.{key}" if path else str(key)
-            if isinstance(key, str) and "\x00" in key:
-                return path
-            found = _nul_path(item, inner)
-            if found is not None:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _nul_path(item, f"{path}.{index}" if path else str(index))
-            if found is not None:
-                return found
-    return None
-
-
-_USAGE_TAGS = {"always_on", "scheduled", "hourly"}
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    for error in exc.errors(include_url=False):
-        loc = [str(part) for part in error["loc"]]
-        # Drop the union tag pydantic adds to paths inside `usage` ("usage.always_on.replicas").
-        if len(loc) > 1 and loc[0] == "usage" and loc[1] in _USAGE_TAGS:
-            del loc[1]
-        path = ".".join(loc)
-        errors.setdefault(path, []).append(_message(error))
-    return errors
-
-
-def _message(error: Any) -> str:
-    kind = error["type"]
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return "is not a known field"
-    if kind == "union_tag_invalid":
-        return "kind must be one of always_on, scheduled, hourly"
-    if kind == "union_tag_not_found":
-        return "needs a kind: always_on, scheduled or hourly"
-    if kind in {"decimal_parsing", "decimal_type", "float_parsing"}:
-        return 'must be a number (a JSON number or a decimal string such as "0.5")'
-    if kind in {"int_parsing", "int_type", "int_from_float"}:
-        return "must be a whole number"
-    if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return "must be an object"
-    if kind == "list_type":
-        return "must be a list"
-    if kind == "bool_type":
-        return "must be true or false"
-    if kind == "string_type":
-        return "must be a string"
-    message: str = error["msg"]
-    for prefix in ("Value error, ", "Assertion failed, "):
-        message = message.removeprefix(prefix)
-    message = message.replace("Input should be", "must be").replace("input should be", "must be")
-    return message[:1].lower() + message[1:]
+    return parse(Scenario, data, what="scenario")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,6 +38,8 @@ class UsagePlan:
     segments: tuple[Segment, ...] = ()
     runs: Runs | None = None
     hourly_profile: tuple[int, ...] = ()
+    # How many hours of the month each hour of the profile stands for (they add up to hours_per_month).
+    profile_weights: tuple[Decimal, ...] = ()
 
     @property
     def peak_replicas(self) -> int:
@@ -60,6 +63,32 @@ class UsagePlan:
     @property
     def is_always_on(self) -> bool:
         return self.runs is None and len(self.segments) == 1 and self.segments[0].hours == self.hours_per_month
+
+
+@dataclass(frozen=True)
+class BilledHours:
+    """Hours of something billed in a month (instance-hours, task-hours), and for an hourly profile the part
+    of them each hour of the profile accounts for."""
+
+    total: Decimal
+    by_hour: tuple[Decimal, ...] | None = None
+
+    def times(self, factor: Decimal) -> BilledHours:
+        by_hour = None if self.by_hour is None else tuple(h * factor for h in self.by_hour)
+        return BilledHours(self.total * factor, by_hour)
+
+
+def billed_hours(plan: UsagePlan, running: Callable[[int], Decimal | int]) -> BilledHours:
+    """The hours billed in a month when `running(replicas)` units (tasks, instances) run while the usage needs
+    `replicas`: the one place continuous usage becomes billed hours, hour by hour of a profile.
+
+    Scheduled runs are billed per run by each option (their minimums differ), not here.
+    """
+    assert plan.runs is None, "scheduled runs are billed per run"
+    if plan.hourly_profile:
+        by_hour = tuple(running(r) * w for r, w in zip(plan.hourly_profile, plan.profile_weights, strict=True))
+        return BilledHours(sum(by_hour, ZERO), by_hour)
+    return BilledHours(sum((running(s.replicas) * s.hours for s in plan.segments), ZERO))
 
 
 def hour_weights(length: int, hours_per_month: Decimal) -> list[Decimal]:
@@ -92,8 +121,11 @@ def usage_plan(scenario: Scenario) -> UsagePlan:
         return UsagePlan(hours_per_month=hours, runs=runs)
     assert isinstance(usage, Hourly)
     profile = usage.replicas_by_hour
+    weights = hour_weights(len(profile), hours)
     totals: Counter[int] = Counter()
-    for replicas, weight in zip(profile, hour_weights(len(profile), hours), strict=True):
+    for replicas, weight in zip(profile, weights, strict=True):
         totals[replicas] += weight  # type: ignore[assignment]
     segments = tuple(Segment(r, Decimal(h)) for r, h in sorted(totals.items()) if h)
-    return UsagePlan(hours_per_month=hours, segments=segments, hourly_profile=tuple(profile))
+    return UsagePlan(
+        hours_per_month=hours, segments=segments, hourly_profile=tuple(profile), profile_weights=tuple(weights)
+    )

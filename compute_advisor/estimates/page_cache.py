@@ -22,7 +22,7 @@ from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
 
-from compute_advisor.estimates.result_cache import engine_digest, snapshot_tag
+from compute_advisor.comparison.result_cache import engine_digest, snapshot_tag
 from compute_advisor.lib.cache_or_compute import MISSING, cache_get, cache_put
 from pricing.models import PriceSnapshot
 

@@ -1,4 +1,4 @@
-"""A priced result as the comparison page shows it: ranked rows, charts and the break-even words."""
+"""A priced result as the pages and reports show it: ranked rows, configurations in words."""
 
 from __future__ import annotations
 
@@ -6,13 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from compute_advisor.charts import figures as charts
-from compute_advisor.engine import OptionResult, Result, Scenario
-from compute_advisor.engine.breakeven import sweep
-from compute_advisor.engine.money import cents, plain
-from compute_advisor.engine.pricebook import DictPriceBook
-from compute_advisor.engine.scenario import Hourly
-from compute_advisor.estimates.services import hourly_costs
+from compute_advisor.engine import OptionResult, Result
+from compute_advisor.engine.money import plain
 
 CONFIG_LABELS = {
     "instance_type": "instance type",
@@ -101,23 +96,8 @@ def rows(result: Result) -> list[Row]:
         Row(
             rank=ranking.get(o.option),
             option=o,
-            yearly=cents(o.total * 12) if o.available else None,
+            yearly=o.yearly_cost if o.available else None,
             summary=configuration_summary(o) if o.available else "",
         )
         for o in ordered
     ]
-
-
-def charts_for(result: Result, scenario: Scenario, book: DictPriceBook) -> dict[str, Any]:
-    figures: dict[str, Any] = {"cost": charts.cost_by_option(result)}
-    available = [code for code in result.ranking]
-    if len(available) >= 2:
-        narrowed = scenario.model_copy(update={"options": available})
-        swept = sweep(narrowed, book, axis="replicas")
-        figures["breakeven"] = charts.breakeven(swept)
-        figures["crossings"] = [c.sentence for c in swept.crossings]
-    if isinstance(scenario.usage, Hourly) and available:
-        hours, costs = hourly_costs(scenario.model_copy(update={"options": available}), book)
-        labels = {o.option: o.label for o in result.options}
-        figures["hourly"] = charts.hourly(costs, labels, hours)
-    return figures

@@ -1,168 +1,177 @@
-"""The form's cleaned data as the contract's scenario, and the engine's field paths back to form fields."""
+"""The comparison form's fields, each tied to the scenario field it edits, and everything derived from that
+one table: the form's fields, bounds and defaults (from the engine's declaration), form -> scenario,
+scenario -> URL query, and an engine error's path -> the form field it belongs beside.
+
+The form is sent with GET, so the URL of a comparison carries its whole scenario: short names keep it
+readable ("vcpu=1&memory_gib=2"), and the table below says which scenario field each name is.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from compute_advisor.engine import OPTION_CODES
+from compute_advisor.engine import OPTION_CODES, Scenario
+from compute_advisor.engine.declaration import FieldSpec, field_spec
 from compute_advisor.engine.money import plain
 
-# An engine error path (or its start) -> the form field it belongs beside.
-PATH_TO_FIELD = {
-    "region": "region",
-    "workload.vcpu": "vcpu",
-    "workload.memory_gib": "memory_gib",
-    "workload.architecture": "architecture",
-    "workload.os": "os",
-    "workload.ephemeral_storage_gib": "ephemeral_storage_gib",
-    "workload.disk_gib": "disk_gib",
-    "usage.replicas_by_hour": "profile",
-    "usage.replicas": "replicas",
-    "usage.runs_per_day": "runs_per_day",
-    "usage.minutes_per_run": "minutes_per_run",
-    "usage.days_per_month": "days_per_month",
-    "usage": "usage_kind",
-    "hours_per_month": "hours_per_month",
-    "traffic.data_transfer_out_gib": "data_transfer_out_gib",
-    "traffic.requests_per_second": "requests_per_second",
-    "traffic.avg_response_kib": "avg_response_kib",
-    "load_balancer": "load_balancer",
-    "purchase": "purchase",
-    "options": "options",
-    "option_settings.ecs_ec2.instance_types": "pin_ec2_types",
-    "option_settings.beanstalk.instance_type": "pin_beanstalk_type",
-    "option_settings.lightsail_instance.bundle": "lightsail_bundle",
-    "option_settings.lightsail_container.power": "lightsail_power",
-    "option_settings.app_runner": "apprunner_active_hours",
-    "option_settings.ecs_express": "express_sharing",
-}
+
+@dataclass(frozen=True)
+class FormField:
+    name: str  # the form field and URL parameter
+    path: str  # the scenario field it edits
+    kinds: tuple[str, ...] = ()  # the usage kinds it belongs to (all when empty)
+    list_text: bool = False  # a list edited as text: "a, b" or "1 2 3"
+
+    @property
+    def spec(self) -> FieldSpec:
+        return field_spec(Scenario, self.path)
+
+
+SCHEDULED = ("scheduled",)
+FIELDS: tuple[FormField, ...] = (
+    FormField("name", "name"),
+    FormField("region", "region"),
+    FormField("vcpu", "workload.vcpu"),
+    FormField("memory_gib", "workload.memory_gib"),
+    FormField("architecture", "workload.architecture"),
+    FormField("os", "workload.os"),
+    FormField("ephemeral_storage_gib", "workload.ephemeral_storage_gib"),
+    FormField("disk_gib", "workload.disk_gib"),
+    FormField("usage_kind", "usage.kind"),
+    FormField("replicas", "usage.replicas", kinds=("always_on", "scheduled")),
+    FormField("runs_per_day", "usage.runs_per_day", kinds=SCHEDULED),
+    FormField("minutes_per_run", "usage.minutes_per_run", kinds=SCHEDULED),
+    FormField("days_per_month", "usage.days_per_month", kinds=SCHEDULED),
+    FormField("profile", "usage.replicas_by_hour", kinds=("hourly",), list_text=True),
+    FormField("hours_per_month", "hours_per_month"),
+    FormField("data_transfer_out_gib", "traffic.data_transfer_out_gib"),
+    FormField("requests_per_second", "traffic.requests_per_second"),
+    FormField("avg_response_kib", "traffic.avg_response_kib"),
+    FormField("load_balancer", "load_balancer"),
+    FormField("public_ipv4", "public_ipv4"),
+    FormField("purchase", "purchase"),
+    FormField("options", "options"),
+    FormField("pin_ec2_types", "option_settings.ecs_ec2.instance_types", list_text=True),
+    FormField("pin_beanstalk_type", "option_settings.beanstalk.instance_type"),
+    FormField("beanstalk_environment", "option_settings.beanstalk.environment"),
+    FormField("apprunner_active_hours", "option_settings.app_runner.active_hours_per_day"),
+    FormField("apprunner_min_instances", "option_settings.app_runner.min_instances"),
+    FormField("lightsail_bundle", "option_settings.lightsail_instance.bundle"),
+    FormField("lightsail_power", "option_settings.lightsail_container.power"),
+    FormField("express_sharing", "option_settings.ecs_express.services_sharing_alb"),
+)
+BY_NAME = {f.name: f for f in FIELDS}
+BY_PATH = {f.path: f for f in FIELDS}
+# For an hourly profile the replicas field shows its peak, so switching the usage keeps a sensible count.
+PEAK = "replicas"
+
+
+def _initial(field: FormField) -> Any:
+    if field.name == "usage_kind":
+        return "always_on"
+    if field.name == "options":
+        return list(OPTION_CODES)
+    value = field.spec.initial
+    if isinstance(value, str) and field.spec.kind == "number":
+        return Decimal(value)
+    return value
+
+
+# What the form shows before the user changes anything: the declaration's defaults, or its examples where a
+# field has no default (vcpu, memory, replicas, region).
+DEFAULTS: dict[str, Any] = {f.name: v for f in FIELDS if (v := _initial(f)) is not None}
 
 
 def field_for(path: str) -> str | None:
-    candidates = [p for p in PATH_TO_FIELD if path == p or path.startswith(p + ".")]
-    return PATH_TO_FIELD[max(candidates, key=len)] if candidates else None
+    """The form field an engine error's path belongs beside (its longest prefix in the table)."""
+    parts = path.split(".")
+    for end in range(len(parts), 0, -1):
+        found = BY_PATH.get(".".join(parts[:end]))
+        if found is not None:
+            return found.name
+    if parts[0] == "usage":
+        return "usage_kind"
+    return None
+
+
+def _put(tree: dict[str, Any], path: str, value: Any) -> None:
+    *parents, leaf = path.split(".")
+    for part in parents:
+        tree = tree.setdefault(part, {})
+    tree[leaf] = value
+
+
+def _get(tree: dict[str, Any], path: str) -> Any:
+    value: Any = tree
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _scenario_value(value: Any) -> Any:
+    return plain(value) if isinstance(value, Decimal) else value
 
 
 def scenario_from_form(data: dict[str, Any]) -> dict[str, Any]:
+    """The contract's scenario from a valid form's cleaned data: each field that has a value, at its path.
+
+    Fields of another usage kind are left out, and so are option settings left at their declared default.
+    """
     kind = data["usage_kind"]
-    if kind == "always_on":
-        usage: dict[str, Any] = {"kind": "always_on", "replicas": data["replicas"]}
-    elif kind == "scheduled":
-        usage = {
-            "kind": "scheduled",
-            "replicas": data["replicas"],
-            "runs_per_day": plain(data["runs_per_day"]),
-            "minutes_per_run": plain(data["minutes_per_run"]),
-            "days_per_month": plain(data.get("days_per_month") or 30),
-        }
-    else:
-        usage = {"kind": "hourly", "replicas_by_hour": data["profile"]}
-    settings: dict[str, Any] = {}
-    types = [t.strip() for t in (data.get("pin_ec2_types") or "").replace(";", ",").split(",") if t.strip()]
-    if types:
-        settings["ecs_ec2"] = {"instance_types": types}
-    beanstalk = {}
-    if data.get("pin_beanstalk_type"):
-        beanstalk["instance_type"] = data["pin_beanstalk_type"].strip()
-    if data.get("beanstalk_environment"):
-        beanstalk["environment"] = data["beanstalk_environment"]
-    if beanstalk:
-        settings["beanstalk"] = beanstalk
-    app_runner: dict[str, Any] = {}
-    if data.get("apprunner_active_hours") is not None:
-        app_runner["active_hours_per_day"] = plain(data["apprunner_active_hours"])
-    if data.get("apprunner_min_instances") not in (None, 1):
-        app_runner["min_instances"] = data["apprunner_min_instances"]
-    if app_runner:
-        settings["app_runner"] = app_runner
-    if data.get("lightsail_bundle"):
-        settings["lightsail_instance"] = {"bundle": data["lightsail_bundle"]}
-    if data.get("lightsail_power"):
-        settings["lightsail_container"] = {"power": data["lightsail_power"]}
-    if data.get("express_sharing") not in (None, 1):
-        settings["ecs_express"] = {"services_sharing_alb": data["express_sharing"]}
-    scenario: dict[str, Any] = {
-        "region": data["region"],
-        "workload": {
-            "vcpu": plain(data["vcpu"]),
-            "memory_gib": plain(data["memory_gib"]),
-            "architecture": data["architecture"],
-            "os": data["os"],
-            "ephemeral_storage_gib": plain(data["ephemeral_storage_gib"]),
-            "disk_gib": plain(data["disk_gib"]),
-        },
-        "usage": usage,
-        "hours_per_month": plain(data["hours_per_month"]),
-        "traffic": {
-            "data_transfer_out_gib": plain(data["data_transfer_out_gib"]),
-            "requests_per_second": plain(data["requests_per_second"]),
-            "avg_response_kib": plain(data["avg_response_kib"]),
-        },
-        "load_balancer": data["load_balancer"],
-        "public_ipv4": bool(data.get("public_ipv4")),
-        "purchase": data["purchase"],
-        "options": list(data["options"]),
-        "option_settings": settings,
-    }
-    if data.get("name"):
-        scenario["name"] = data["name"]
+    scenario: dict[str, Any] = {}
+    for field in FIELDS:
+        value = data.get(field.name)
+        if field.kinds and kind not in field.kinds:
+            continue
+        if value in (None, "", []) and field.spec.kind != "boolean":
+            continue
+        if field.path.startswith("option_settings.") and value == field.spec.default:
+            continue
+        _put(scenario, field.path, _scenario_value(value))
     return scenario
 
 
-def query_from_scenario(scenario: dict[str, Any]) -> str:
-    """The comparison URL's query string for a contract scenario (for share links and re-pricing)."""
-    workload, usage, traffic = scenario["workload"], scenario["usage"], scenario.get("traffic", {})
-    params: list[tuple[str, Any]] = [
-        ("submitted", "1"),
-        ("region", scenario["region"]),
-        ("vcpu", workload["vcpu"]),
-        ("memory_gib", workload["memory_gib"]),
-        ("architecture", workload.get("architecture", "x86_64")),
-        ("os", workload.get("os", "linux")),
-        ("ephemeral_storage_gib", workload.get("ephemeral_storage_gib", 20)),
-        ("disk_gib", workload.get("disk_gib", 30)),
-        ("usage_kind", usage["kind"]),
-        ("hours_per_month", scenario.get("hours_per_month", 730)),
-        ("data_transfer_out_gib", traffic.get("data_transfer_out_gib", 0)),
-        ("requests_per_second", traffic.get("requests_per_second", 0)),
-        ("avg_response_kib", traffic.get("avg_response_kib", 0)),
-        ("load_balancer", scenario.get("load_balancer", "auto")),
-        ("purchase", scenario.get("purchase", "on_demand")),
-    ]
-    if scenario.get("name"):
-        params.append(("name", scenario["name"]))
-    if scenario.get("public_ipv4", True):
-        params.append(("public_ipv4", "on"))
-    if usage["kind"] == "hourly":
-        params.append(("replicas", max(usage["replicas_by_hour"])))
-        params.append(("profile", " ".join(str(v) for v in usage["replicas_by_hour"])))
-    else:
-        params.append(("replicas", usage["replicas"]))
-    if usage["kind"] == "scheduled":
-        params += [
-            ("runs_per_day", usage["runs_per_day"]),
-            ("minutes_per_run", usage["minutes_per_run"]),
-            ("days_per_month", usage.get("days_per_month", 30)),
-        ]
-    for option in scenario.get("options") or OPTION_CODES:
-        params.append(("options", option))
-    settings = scenario.get("option_settings", {})
-    if settings.get("ecs_ec2", {}).get("instance_types"):
-        params.append(("pin_ec2_types", ", ".join(settings["ecs_ec2"]["instance_types"])))
-    if settings.get("beanstalk", {}).get("instance_type"):
-        params.append(("pin_beanstalk_type", settings["beanstalk"]["instance_type"]))
-    if settings.get("beanstalk", {}).get("environment"):
-        params.append(("beanstalk_environment", settings["beanstalk"]["environment"]))
-    app_runner = settings.get("app_runner", {})
-    if app_runner.get("active_hours_per_day") is not None:
-        params.append(("apprunner_active_hours", app_runner["active_hours_per_day"]))
-    if app_runner.get("min_instances"):
-        params.append(("apprunner_min_instances", app_runner["min_instances"]))
-    if settings.get("lightsail_instance", {}).get("bundle"):
-        params.append(("lightsail_bundle", settings["lightsail_instance"]["bundle"]))
-    if settings.get("lightsail_container", {}).get("power"):
-        params.append(("lightsail_power", settings["lightsail_container"]["power"]))
-    if settings.get("ecs_express", {}).get("services_sharing_alb"):
-        params.append(("express_sharing", settings["ecs_express"]["services_sharing_alb"]))
-    return urlencode([(k, str(v)) for k, v in params])
+def _query_value(field: FormField, value: Any) -> list[str]:
+    if isinstance(value, bool):
+        return ["on"] if value else []
+    if field.name == "options":
+        return [str(v) for v in value]
+    if field.list_text:
+        separator = ", " if field.spec.kind == "list" and field.name != "profile" else " "
+        return [separator.join(str(v) for v in value)]
+    return [plain(value) if isinstance(value, Decimal) else str(value)]
+
+
+def query_from_scenario(scenario: dict[str, Any], *, submitted: bool = True) -> str:
+    """The comparison URL's query for a contract scenario (share links, re-pricing, the wizard, imports).
+
+    `submitted=False` fills the form without comparing yet (an import to check first); only the fields the
+    scenario gives are written then.
+    """
+    params: list[tuple[str, str]] = [("submitted", "1")] if submitted else []
+    usage = scenario.get("usage") or {}
+    for field in FIELDS:
+        value = _get(scenario, field.path)
+        if value is None and submitted:
+            if field.name == PEAK and usage.get("kind") == "hourly":
+                value = max(usage["replicas_by_hour"])
+            elif field.spec.kind == "boolean":
+                value = field.spec.default
+            elif field.name == "options":
+                value = list(OPTION_CODES)
+        if value is None:
+            continue
+        params += [(field.name, text) for text in _query_value(field, value)]
+    return urlencode(params)
+
+
+def split_list(text: str, *, numbers: bool) -> list[str]:
+    """A list typed as text: separated by commas, semicolons or (for numbers) spaces."""
+    pattern = r"[\s,;]+" if numbers else r"[,;]+"
+    return [part.strip() for part in re.split(pattern, text.strip()) if part.strip()]

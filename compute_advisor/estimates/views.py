@@ -18,7 +18,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from compute_advisor.charts import figures as chart_figures
+from compute_advisor.charts.figures import figures_for
+from compute_advisor.comparison.service import comparison_get, comparison_regions
 from compute_advisor.engine import ScenarioError, parse_scenario
+from compute_advisor.engine.catalog import default_catalog
 from compute_advisor.estimates.forms import DEFAULTS, ScenarioForm, form_data_with_defaults
 from compute_advisor.estimates.importers import ImportProblem, import_workload
 from compute_advisor.estimates.page_cache import (
@@ -28,17 +31,10 @@ from compute_advisor.estimates.page_cache import (
     whole_page_cacheable,
     with_visitor_token,
 )
-from compute_advisor.estimates.presentation import charts_for, rows
+from compute_advisor.estimates.presentation import rows
 from compute_advisor.estimates.scenario_form import field_for, query_from_scenario, scenario_from_form
 from compute_advisor.estimates.selectors import scenario_by_token, scenario_get_for, scenario_list_for
-from compute_advisor.estimates.services import (
-    price_book_for,
-    regions_compared,
-    scenario_price,
-    scenario_save,
-    scenario_sharing,
-    scenario_update,
-)
+from compute_advisor.estimates.services import scenario_save, scenario_sharing, scenario_update
 from pricing.models import PriceSnapshot
 from pricing.selectors import price_snapshot_active, price_snapshot_regions
 
@@ -53,19 +49,17 @@ def _priced(form: ScenarioForm, snapshot: PriceSnapshot) -> dict[str, Any]:
     """Run a valid form through the engine; engine errors go beside their fields."""
     data = scenario_from_form(form.cleaned_data)
     try:
-        scenario = parse_scenario(data)
-        result = scenario_price(scenario=scenario, snapshot=snapshot)
+        comparison = comparison_get(scenario=parse_scenario(data), snapshot=snapshot)
     except ScenarioError as exc:
         for path, problems in exc.errors.items():
             name = field_for(path)
             for problem in problems:
                 form.add_error(name if name in form.fields else None, problem)
         return {}
-    book = price_book_for(snapshot, scenario.region)
     return {
-        "result": result,
-        "rows": rows(result),
-        "figures": charts_for(result, scenario, book),
+        "result": comparison.result,
+        "rows": rows(comparison.result),
+        "figures": figures_for(comparison),
         "scenario_json": json.dumps(data),
         "snapshot": snapshot,
         "share_query": query_from_scenario(data),
@@ -125,10 +119,8 @@ def compare_regions(request: HttpRequest) -> HttpResponse:
         except ScenarioError as exc:
             context["errors"] = exc.errors
         else:
-            table = regions_compared(scenario, snapshot)
-            labels = {
-                code: label for code, label in ScenarioForm().fields["options"].choices if code in scenario.options
-            }
+            table = comparison_regions(scenario=scenario, snapshot=snapshot)
+            labels = {code: default_catalog().labels.get(code, code) for code in scenario.options}
             context.update({"table": table, "labels": labels, "figure": chart_figures.regions(table, labels)})
     return render(request, "estimates/regions.html", context)
 
@@ -144,9 +136,7 @@ def save(request: HttpRequest) -> HttpResponse:
             user=request.user, name=request.POST.get("name", ""), scenario_data=_jsonable(data), snapshot=snapshot
         )
     except (ValueError, ScenarioError) as exc:
-        detail = (
-            "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items()) if isinstance(exc, ScenarioError) else ""
-        )
+        detail = "; ".join(exc.lines()) if isinstance(exc, ScenarioError) else ""
         messages.error(request, "The scenario could not be saved" + (f": {detail}" if detail else "."))
         return redirect("estimates:compare")
     messages.success(request, f"Saved “{saved.name}”. Anyone with its share link can see it.")
@@ -165,9 +155,8 @@ def _jsonable(value: Any) -> Any:
 
 def shared(request: HttpRequest, token: str) -> HttpResponse:
     saved = scenario_by_token(token=token, viewer=request.user)
-    scenario = parse_scenario(saved.scenario)
-    result = scenario_price(scenario=scenario, snapshot=saved.snapshot)
-    book = price_book_for(saved.snapshot, scenario.region)
+    comparison = comparison_get(scenario=parse_scenario(saved.scenario), snapshot=saved.snapshot)
+    result = comparison.result
     active = price_snapshot_active()
     return render(
         request,
@@ -176,7 +165,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
             "saved": saved,
             "result": result,
             "rows": rows(result),
-            "figures": charts_for(result, scenario, book),
+            "figures": figures_for(comparison),
             "reprice_query": query_from_scenario(saved.scenario),
             "newer_prices": active is not None and active.pk != saved.snapshot_id,
             "is_owner": request.user.is_authenticated and saved.owner_id == request.user.pk,
@@ -206,7 +195,7 @@ def scenario_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             scenario_update(saved=saved, name=request.POST.get("name", ""))
         except ScenarioError as exc:
-            messages.error(request, " ".join(p for problems in exc.errors.values() for p in problems))
+            messages.error(request, " ".join(m for problems in exc.errors.values() for m in problems))
         else:
             messages.success(request, f"Renamed to “{saved.name}”.")
     else:

@@ -11,15 +11,13 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from compute_advisor.charts import svg as svg_charts
+from compute_advisor.charts.svg import svgs_for
+from compute_advisor.comparison.result_cache import result_key
+from compute_advisor.comparison.service import Comparison, comparison_get
 from compute_advisor.engine import Result, Scenario, parse_scenario
-from compute_advisor.engine.breakeven import sweep
-from compute_advisor.engine.scenario import Hourly
 from compute_advisor.estimates.formats import result_csv
 from compute_advisor.estimates.page_cache import rendering_digest
 from compute_advisor.estimates.presentation import rows
-from compute_advisor.estimates.result_cache import result_key
-from compute_advisor.estimates.services import hourly_costs, price_book_for, scenario_price
 from compute_advisor.lib.cache_or_compute import cache_or_compute
 from pricing.models import PriceSnapshot
 
@@ -30,23 +28,30 @@ CHART_SCHEME = "chart:"
 @dataclass
 class Report:
     scenario_data: dict[str, Any]
-    scenario: Scenario
-    result: Result
-    snapshot: PriceSnapshot
+    comparison: Comparison
     title: str
     recommendation: Any = None
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.comparison.scenario
+
+    @property
+    def result(self) -> Result:
+        return self.comparison.result
+
+    @property
+    def snapshot(self) -> PriceSnapshot:
+        return self.comparison.snapshot
 
 
 def report_for(
     *, scenario_data: dict[str, Any], snapshot: PriceSnapshot, title: str = "", recommendation: Any = None
 ) -> Report:
     scenario = parse_scenario(scenario_data)
-    result = scenario_price(scenario=scenario, snapshot=snapshot)
     return Report(
         scenario_data=scenario_data,
-        scenario=scenario,
-        result=result,
-        snapshot=snapshot,
+        comparison=comparison_get(scenario=scenario, snapshot=snapshot),
         title=title or scenario.name or "Container cost comparison",
         recommendation=recommendation,
     )
@@ -79,19 +84,8 @@ def pdf_key(report: Report, paper: str) -> str:
 def _render_pdf(report: Report, paper: str) -> bytes:
     from weasyprint import HTML
 
-    book = price_book_for(report.snapshot, report.scenario.region)
-    available = list(report.result.ranking)
-    charts: dict[str, bytes] = {}
-    crossings: list[str] = []
-    if available:
-        charts["cost"] = svg_charts.cost_by_option(report.result)
-    if len(available) >= 2:
-        swept = sweep(report.scenario.model_copy(update={"options": available}), book)
-        charts["breakeven"] = svg_charts.breakeven(swept)
-        crossings = [c.sentence for c in swept.crossings]
-    if isinstance(report.scenario.usage, Hourly) and available:
-        hours, costs = hourly_costs(report.scenario.model_copy(update={"options": available}), book)
-        charts["hourly"] = svg_charts.hourly(hours, costs, {o.option: o.label for o in report.result.options})
+    charts = svgs_for(report.comparison)
+    crossings = [c.sentence for c in report.comparison.crossings]
     sources = list(report.snapshot.sources.filter(prices__region=report.scenario.region).distinct().order_by("ref"))
     html = render_to_string(
         "reports/report.html",

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from compute_advisor.comparison.service import SnapshotPricer
 from compute_advisor.engine import ScenarioError
 from compute_advisor.estimates.forms import ScenarioForm, form_data_with_defaults
 from compute_advisor.estimates.scenario_form import scenario_from_form
@@ -18,6 +19,8 @@ from compute_advisor.estimates.selectors import scenario_by_token
 from compute_advisor.reports.builder import Report, report_csv, report_for, report_json, report_pdf
 from compute_advisor.reports.models import ReportBatch
 from compute_advisor.reports.services import report_batch_start
+from compute_advisor.wizard.recommend import recommend
+from compute_advisor.wizard.session import answers_from_session
 from pricing.selectors import price_snapshot_active, price_snapshot_regions
 
 FORMATS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json"}
@@ -65,16 +68,13 @@ def shared_report(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
 
 
 def wizard_report(request: HttpRequest, fmt: str) -> HttpResponse:
-    from compute_advisor.estimates.services import price_book_for
-    from compute_advisor.wizard.answers import Answers
-    from compute_advisor.wizard.recommend import recommend
-    from compute_advisor.wizard.views import _answers
-
     snapshot = price_snapshot_active()
     if snapshot is None:
         raise Http404("No prices")
-    answers = Answers.from_dict(_answers(request))
-    recommendation = recommend(answers, price_book_for(snapshot, answers.region))
+    try:
+        recommendation = recommend(answers_from_session(request.session), SnapshotPricer(snapshot))
+    except ScenarioError as exc:
+        return JsonResponse({"errors": exc.errors}, status=400)
     report = report_for(
         scenario_data=recommendation.scenario,
         snapshot=snapshot,

@@ -1,12 +1,33 @@
-"""The wizard's steps: one question group each, every field with a short explanation."""
+"""The wizard's steps: one question group each. Every field comes from the answers' declaration
+(`wizard.answers.Answers`: label, help text, bounds, default); a step only says which answers it asks."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
+
+from compute_advisor.engine.catalog import default_catalog
+from compute_advisor.engine.declaration import field_spec
+from compute_advisor.lib.declared_forms import form_field
+from compute_advisor.wizard.answers import Answers
+
+RADIO = {"workload", "patching"}
+# Asked only for some workloads: optional on the form, checked by the answers' own rules when they apply.
+OPTIONAL = {"requests_per_second", "data_transfer_out_gib", "runs_per_day", "minutes_per_run"}
+
+
+def _fields(*names: str) -> dict[str, forms.Field]:
+    fields = {}
+    for name in names:
+        spec = field_spec(Answers, name)
+        required = spec.kind not in ("boolean",) and spec.default is not None and name not in OPTIONAL
+        field = form_field(spec, required=required)
+        if name in RADIO:
+            field.widget = forms.RadioSelect(choices=field.choices)  # type: ignore[attr-defined]
+        fields[name] = field
+    return fields
 
 
 class StepForm(forms.Form):
@@ -18,75 +39,13 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class WorkloadStep(StepForm):
-    title = "Your workload"
-    concepts = (
-        (
-            "Task definition, service, cluster",
-            "In ECS a task definition describes your container (image, CPU, memory); a service keeps N copies of it "
-            "(tasks) running and replaces any that stop; a cluster is where the tasks run, on Fargate or on EC2 "
-            "instances you own.",
-        ),
-        (
-            "Service auto scaling",
-            "ECS changes a service's task count for you: target tracking keeps a metric (say 60 % CPU) near a target, "
-            "step scaling adds or removes tasks when an alarm fires, scheduled scaling changes the count at set times.",
-        ),
-    )
-    workload = forms.ChoiceField(
-        label="What is it?",
-        widget=forms.RadioSelect,
-        choices=[
-            ("web", "A web service or API"),
-            ("worker", "A background worker (queue consumer)"),
-            ("batch", "A scheduled batch job"),
-            ("server", "A whole server (a VPS)"),
-        ],
-        help_text="A web service answers requests; a worker runs all the time; a batch job starts, works and stops.",
-    )
-    vcpu = forms.DecimalField(
-        label="vCPU per replica",
-        min_value=Decimal("0.125"),
-        max_value=Decimal(192),
-        decimal_places=3,
-        help_text="What one copy needs, e.g. 0.5 or 2.",
-    )
-    memory_gib = forms.DecimalField(
-        label="Memory per replica (GiB)",
-        min_value=Decimal("0.125"),
-        max_value=Decimal(24576),
-        decimal_places=3,
-        help_text="E.g. 1 or 4.",
-    )
-    replicas = forms.IntegerField(
-        label="Replicas (at the busiest)",
-        min_value=1,
-        max_value=5000,
-        help_text="How many copies run at once when it is busiest.",
-    )
-    pattern = forms.ChoiceField(
-        label="How does the load look?",
-        choices=[
-            ("steady", "Steady"),
-            ("daily_peaks", "Daily peaks (busy office hours)"),
-            ("spiky", "Spiky (sudden bursts)"),
-            ("mostly_idle", "Mostly idle"),
-        ],
-        help_text="Peaks favour options that scale by themselves; idle time favours paying per use.",
-    )
-    requests_per_second = forms.DecimalField(
-        label="Requests a second (web)", min_value=0, max_value=10**7, decimal_places=3, required=False
-    )
-    data_transfer_out_gib = forms.DecimalField(
-        label="Data out to the internet (GB a month)", min_value=0, max_value=10**9, decimal_places=3, required=False
-    )
-    runs_per_day = forms.DecimalField(
-        label="Batch: runs a day", min_value=Decimal("0.01"), max_value=1440, decimal_places=2, required=False
-    )
-    minutes_per_run = forms.DecimalField(
-        label="Batch: minutes a run", min_value=Decimal("0.1"), max_value=1440, decimal_places=2, required=False
-    )
+def _step(
+    name: str, title: str, answers: tuple[str, ...], concepts: tuple[tuple[str, str], ...] = (), base: type = StepForm
+) -> type[StepForm]:
+    return type(name, (base,), {"title": title, "concepts": concepts, **_fields(*answers)})
 
+
+class _WorkloadStepBase(StepForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("workload") == "batch":
@@ -99,91 +58,77 @@ class WorkloadStep(StepForm):
         return data
 
 
-class TeamStep(StepForm):
-    title = "Your team and operations"
-    concepts = (
-        (
-            "EC2 launch type or Fargate",
-            "With the EC2 launch type your tasks run on EC2 instances in your account: you choose, patch and scale "
-            "them. With Fargate, AWS runs each task on capacity it manages: nothing to patch, you pay per task.",
-        ),
-        (
-            "Task role, execution role, instance profile",
-            "The task role is what your code may do in AWS; the task execution role lets ECS pull your image and "
-            "write its logs; an instance profile is the role of an EC2 instance itself (ECS on EC2 needs one).",
-        ),
-    )
-    experience = forms.ChoiceField(
-        label="Experience with containers",
-        choices=[("new", "New to containers"), ("some", "Some"), ("expert", "We run containers in production")],
-    )
-    patching = forms.ChoiceField(
-        label="Who patches servers?",
-        widget=forms.RadioSelect,
-        choices=[("nobody", "Nobody: we would rather not have servers"), ("team", "Our team already does")],
-        help_text="Servers need OS updates and security patches; serverless options leave that to AWS.",
-    )
-    needs_ssh = forms.BooleanField(label="We need SSH or root on the machine", required=False)
-    needs_gpu = forms.BooleanField(label="We need GPUs", required=False)
-    needs_privileged = forms.BooleanField(label="We need privileged containers or daemons on the host", required=False)
-    windows = forms.BooleanField(label="It is a Windows container", required=False)
-    arm_ok = forms.BooleanField(
-        label="Our image also runs on arm64 (Graviton)",
-        required=False,
-        help_text="Graviton is cheaper for the same vCPU and memory.",
-    )
-
-
-class ConstraintsStep(StepForm):
-    title = "Constraints"
-    region = forms.ChoiceField(label="Region", help_text="Data residency: pick the region the data must stay in.")
-    budget_usd = forms.DecimalField(
-        label="Budget ceiling (USD a month)",
-        min_value=1,
-        max_value=10**8,
-        decimal_places=2,
-        required=False,
-        help_text="Options above it are ruled out.",
-    )
-    vpc_control = forms.BooleanField(
-        label="Compliance needs control of the VPC (subnets, security groups)", required=False
-    )
-    long_requests = forms.BooleanField(label="Some requests take longer than 2 minutes", required=False)
-    fast_startup = forms.BooleanField(label="New capacity must start within seconds", required=False)
-    existing_app_runner = forms.BooleanField(
-        label="Our AWS account already uses App Runner",
-        required=False,
-        help_text="App Runner closed to new customers on 30 April 2026; existing customers can still use it.",
-    )
-
+class _ConstraintsStepBase(StepForm):
     def __init__(self, *args: Any, regions: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [(r, r) for r in (regions or settings.PRICING_REGIONS)]
+        self.fields["region"] = forms.ChoiceField(
+            label=self.fields["region"].label,
+            help_text=self.fields["region"].help_text,
+            choices=[(r, r) for r in (regions or settings.PRICING_REGIONS)],
+        )
+        closed = [n for n in default_catalog().notices.get("app_runner", ()) if n.kind == "closed"]
+        if closed and closed[0].effective:
+            self.fields["existing_app_runner"].help_text = (
+                f"App Runner closed to new customers on {closed[0].effective:%-d %B %Y}; accounts that already use "
+                "it can go on."
+            )
 
 
-class GrowthStep(StepForm):
-    title = "Growth"
-    replicas_next_year = forms.IntegerField(
-        label="Replicas you expect in a year",
-        min_value=1,
-        max_value=5000,
-        required=False,
-        help_text="The recommendation says whether that growth would change the answer.",
-    )
+WORKLOAD_CONCEPTS = (
+    (
+        "Task definition, service, cluster",
+        "In ECS a task definition describes your container (image, CPU, memory); a service keeps N copies of it "
+        "(tasks) running and replaces any that stop; a cluster is where the tasks run, on Fargate or on EC2 "
+        "instances you own.",
+    ),
+    (
+        "Service auto scaling",
+        "ECS changes a service's task count for you: target tracking keeps a metric (say 60 % CPU) near a target, "
+        "step scaling adds or removes tasks when an alarm fires, scheduled scaling changes the count at set times.",
+    ),
+)
+TEAM_CONCEPTS = (
+    (
+        "EC2 launch type or Fargate",
+        "With the EC2 launch type your tasks run on EC2 instances in your account: you choose, patch and scale "
+        "them. With Fargate, AWS runs each task on capacity it manages: nothing to patch, you pay per task.",
+    ),
+    (
+        "Task role, execution role, instance profile",
+        "The task role is what your code may do in AWS; the task execution role lets ECS pull your image and "
+        "write its logs; an instance profile is the role of an EC2 instance itself (ECS on EC2 needs one).",
+    ),
+)
 
+WorkloadStep = _step(
+    "WorkloadStep",
+    "Your workload",
+    (
+        "workload",
+        "vcpu",
+        "memory_gib",
+        "replicas",
+        "pattern",
+        "requests_per_second",
+        "data_transfer_out_gib",
+        "runs_per_day",
+        "minutes_per_run",
+    ),
+    WORKLOAD_CONCEPTS,
+    base=_WorkloadStepBase,
+)
+TeamStep = _step(
+    "TeamStep",
+    "Your team and operations",
+    ("experience", "patching", "needs_ssh", "needs_gpu", "needs_privileged", "windows", "arm_ok"),
+    TEAM_CONCEPTS,
+)
+ConstraintsStep = _step(
+    "ConstraintsStep",
+    "Constraints",
+    ("region", "budget_usd", "vpc_control", "long_requests", "fast_startup", "existing_app_runner"),
+    base=_ConstraintsStepBase,
+)
+GrowthStep = _step("GrowthStep", "Growth", ("replicas_next_year",))
 
 STEPS = (WorkloadStep, TeamStep, ConstraintsStep, GrowthStep)
-DEFAULT_ANSWERS: dict[str, Any] = {
-    "workload": "web",
-    "vcpu": "1",
-    "memory_gib": "2",
-    "replicas": 2,
-    "pattern": "steady",
-    "requests_per_second": "10",
-    "data_transfer_out_gib": "50",
-    "runs_per_day": "1",
-    "minutes_per_run": "10",
-    "experience": "some",
-    "patching": "nobody",
-    "region": "us-east-1",
-}

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
-from compute_advisor.engine import Result, Scenario, estimate, parse_scenario
-from compute_advisor.engine.breakeven import sweep
+from compute_advisor.engine import Result, Scenario, parse_scenario
+from compute_advisor.engine.breakeven import Crossing
 from compute_advisor.engine.money import cents
-from compute_advisor.engine.pricebook import PriceBook
 from compute_advisor.wizard.answers import Answers, scenario_for
 from compute_advisor.wizard.rules import ALL, BAD, EXCLUDE, GOOD, RULES
+
+
+class Pricer(Protocol):
+    """How the wizard learns what things cost: the comparison service prices, the wizard only weighs."""
+
+    def price(self, scenario: Scenario) -> Result: ...
+
+    def crossings(self, scenario: Scenario) -> list[Crossing]: ...
+
 
 BASE_SCORE = 50
 COST_WEIGHT = 40  # points for the cheapest; the rest get less the more they cost
@@ -40,6 +48,29 @@ class Recommendation:
     winner: Assessment | None
     runner_up: Assessment | None
     changes: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        """What the API and `manage.py recommend` print."""
+        return {
+            "winner": self.winner.option if self.winner else None,
+            "runner_up": self.runner_up.option if self.runner_up else None,
+            "assessments": [
+                {
+                    "option": a.option,
+                    "label": a.label,
+                    "eligible": a.eligible,
+                    "score": a.score,
+                    "monthly_cost": None if a.monthly_cost is None else str(a.monthly_cost),
+                    "reasons_for": a.reasons_for,
+                    "reasons_against": a.reasons_against,
+                    "excluded": a.excluded,
+                }
+                for a in self.assessments
+            ],
+            "changes": self.changes,
+            "scenario": self.scenario,
+            "result": self.result.to_json(),
+        }
 
 
 def assess(answers: Answers, result: Result) -> list[Assessment]:
@@ -104,10 +135,10 @@ def cheaper_than(answers: Answers, cheaper: Assessment, dearer: Assessment) -> s
     )
 
 
-def recommend(answers: Answers, book: PriceBook) -> Recommendation:
+def recommend(answers: Answers, pricer: Pricer) -> Recommendation:
     data = scenario_for(answers)
     scenario: Scenario = parse_scenario(data)
-    result = estimate(scenario, book)
+    result = pricer.price(scenario)
     assessments = assess(answers, result)
     eligible = [a for a in assessments if a.eligible]
     winner = eligible[0] if eligible else None
@@ -131,21 +162,21 @@ def recommend(answers: Answers, book: PriceBook) -> Recommendation:
             if dearer:
                 closest = min(dearer, key=lambda a: a.monthly_cost or 0)
                 winner.reasons_for.append(cheaper_than(answers, winner, closest))
-        changes = what_would_change(answers, scenario, book, winner, runner_up)
+        changes = what_would_change(answers, scenario, pricer, winner, runner_up)
     return Recommendation(
         scenario=data, result=result, assessments=assessments, winner=winner, runner_up=runner_up, changes=changes
     )
 
 
 def what_would_change(
-    answers: Answers, scenario: Scenario, book: PriceBook, winner: Assessment, runner_up: Assessment
+    answers: Answers, scenario: Scenario, pricer: Pricer, winner: Assessment, runner_up: Assessment
 ) -> list[str]:
     """Crossing points between the two leaders, and what next year's growth would do to their costs."""
     pair = scenario.model_copy(update={"options": [winner.option, runner_up.option]})
-    changes = [c.sentence for c in sweep(pair, book).crossings]
+    changes = [c.sentence for c in pricer.crossings(pair)]
     if answers.replicas_next_year and answers.replicas_next_year != answers.replicas and answers.workload != "server":
-        grown = Answers(**{**answers.__dict__, "replicas": answers.replicas_next_year})
-        later = estimate(parse_scenario(scenario_for(grown)).model_copy(update={"options": list(ALL)}), book)
+        grown = answers.model_copy(update={"replicas": answers.replicas_next_year})
+        later = pricer.price(parse_scenario(scenario_for(grown)).model_copy(update={"options": list(ALL)}))
         leaders = [a for a in assess(grown, later) if a.eligible]
         if leaders and leaders[0].option != winner.option:
             changes.append(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -11,30 +10,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from compute_advisor.comparison.service import SnapshotPricer
 from compute_advisor.engine import ScenarioError
 from compute_advisor.estimates.scenario_form import query_from_scenario
-from compute_advisor.estimates.services import price_book_for
-from compute_advisor.wizard.answers import Answers
-from compute_advisor.wizard.forms import DEFAULT_ANSWERS, STEPS
+from compute_advisor.wizard.forms import STEPS
 from compute_advisor.wizard.recommend import recommend
+from compute_advisor.wizard.session import answers_forget, answers_from_session, answers_initial, answers_store
 from pricing.selectors import price_snapshot_active, price_snapshot_regions
-
-SESSION_KEY = "wizard_answers"
-
-
-def _answers(request: HttpRequest) -> dict[str, Any]:
-    return {**DEFAULT_ANSWERS, **request.session.get(SESSION_KEY, {})}
-
-
-def _store(request: HttpRequest, cleaned: dict[str, Any]) -> None:
-    answers = request.session.get(SESSION_KEY, {})
-    answers.update({k: (format(v, "f") if isinstance(v, Decimal) else v) for k, v in cleaned.items()})
-    request.session[SESSION_KEY] = answers
 
 
 def _form(step: int, request: HttpRequest, data: Any = None) -> Any:
     form_class = STEPS[step - 1]
-    kwargs: dict[str, Any] = {"initial": _answers(request)}
+    kwargs: dict[str, Any] = {"initial": answers_initial(request.session)}
     if form_class.__name__ == "ConstraintsStep":
         snapshot = price_snapshot_active()
         kwargs["regions"] = price_snapshot_regions(snapshot=snapshot) if snapshot else None
@@ -43,7 +30,7 @@ def _form(step: int, request: HttpRequest, data: Any = None) -> Any:
 
 def start(request: HttpRequest) -> HttpResponse:
     if request.GET.get("restart"):
-        request.session.pop(SESSION_KEY, None)
+        answers_forget(request.session)
     return redirect("wizard:step", step=1)
 
 
@@ -54,7 +41,7 @@ def step(request: HttpRequest, step: int) -> HttpResponse:
         form = _form(step, request, request.POST)
         going_back = "back" in request.POST
         if form.is_valid():
-            _store(request, form.cleaned_data)
+            answers_store(request.session, form.cleaned_data)
         elif not going_back:
             return render(request, "wizard/step.html", _context(step, form))
         if going_back:
@@ -79,14 +66,11 @@ def result(request: HttpRequest) -> HttpResponse:
     if snapshot is None:
         messages.error(request, "No price snapshot is loaded yet: run `python manage.py load_seed_prices`.")
         return redirect("home")
-    answers = Answers.from_dict(_answers(request))
     try:
-        recommendation = recommend(answers, price_book_for(snapshot, answers.region))
+        answers = answers_from_session(request.session)
+        recommendation = recommend(answers, SnapshotPricer(snapshot))
     except ScenarioError as exc:
-        messages.error(
-            request,
-            "Some answers do not fit together: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items()),
-        )
+        messages.error(request, "Some answers do not fit together: " + "; ".join(exc.lines()))
         return redirect("wizard:step", step=1)
     return render(
         request,

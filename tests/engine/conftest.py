@@ -56,3 +56,22 @@ def lines(option) -> dict[str, str]:
 @pytest.fixture
 def us_east_1():
     return book("us-east-1")
+
+
+class BookPricer:
+    """The wizard's Pricer over a price book, for tests without a database (the app's is SnapshotPricer)."""
+
+    def __init__(self, price_book):
+        self.book = price_book
+
+    def price(self, scenario):
+        return estimate(scenario, self.book)
+
+    def crossings(self, scenario):
+        from compute_advisor.engine.breakeven import sweep
+
+        return list(sweep(scenario, self.book).crossings)
+
+
+def pricer(region: str = "us-east-1") -> BookPricer:
+    return BookPricer(book(region))

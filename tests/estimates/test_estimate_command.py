@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from compute_advisor.estimates.services import estimate_run
+from compute_advisor.comparison.service import comparison_from_data
 from pricing.pricebook import seed_price_book
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +53,7 @@ def test_it_prints_the_contract_result_as_json(seeded, tmp_path, capsys):
 def test_the_database_snapshot_and_the_seed_file_price_alike(seeded):
     from compute_advisor.engine import estimate, parse_scenario
 
-    from_db = estimate_run(scenario_data=SCENARIO).to_json()
+    from_db = comparison_from_data(scenario_data=SCENARIO).result.to_json()
     from_file = estimate(parse_scenario(SCENARIO), seed_price_book("pricing/data/seed-snapshot.json", "us-east-1"))
     assert [o.get("monthly_cost") for o in from_db["options"]] == [
         o.get("monthly_cost") for o in from_file.to_json()["options"]

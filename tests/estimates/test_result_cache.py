@@ -9,9 +9,9 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
+from compute_advisor.comparison.result_cache import result_key
+from compute_advisor.comparison.service import comparison_price as scenario_price
 from compute_advisor.engine import parse_scenario
-from compute_advisor.estimates.result_cache import result_key
-from compute_advisor.estimates.services import scenario_price
 from pricing.models import PriceSnapshot
 from tests.unreachable import UNREACHABLE_REDIS
 
@@ -63,7 +63,7 @@ def test_the_result_cache_can_be_turned_off(seeded):
 @override_settings(CACHES=UNREACHABLE_REDIS)
 def test_with_redis_unreachable_results_are_computed_and_equal(seeded, caplog):
     scenario = parse_scenario({**BASE, "usage": {"kind": "always_on", "replicas": 5}})
-    with caplog.at_level(logging.WARNING, logger="compute_advisor.estimates.result_cache"):
+    with caplog.at_level(logging.WARNING, logger="compute_advisor.comparison.result_cache"):
         result = scenario_price(scenario=scenario, snapshot=seeded)
     assert "cache unavailable, computing instead" in caplog.text
     with override_settings(RESULT_CACHE_SECONDS=0):

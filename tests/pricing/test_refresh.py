@@ -9,8 +9,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.management import CommandError, call_command
 
+from compute_advisor.comparison.service import comparison_from_data
 from compute_advisor.estimates.models import SavedScenario
-from compute_advisor.estimates.services import estimate_run
 from pricing.fetchers import fetch_part
 from pricing.models import Price, PriceRefresh, PriceSnapshot
 from pricing.refresh import refresh_finish, refresh_part_run, refresh_start
@@ -29,12 +29,12 @@ SCENARIO = {
 
 def test_an_offer_file_refresh_activates_a_snapshot_the_engine_uses_at_once(seeded, tmp_path, capsys):
     cheaper = {**FARGATE_US_EAST_1, "Fargate-vCPU-Hours:perCPU": "0.0300000000"}
-    before = estimate_run(scenario_data=SCENARIO).option("fargate").monthly_cost
+    before = comparison_from_data(scenario_data=SCENARIO).result.option("fargate").monthly_cost
     call_command("refresh_prices", "--offer-file", str(ecs_offer(tmp_path, prices=cheaper)), "--region", "us-east-1")
     assert "is active" in capsys.readouterr().out
     active = price_snapshot_active()
     assert active.pk != seeded.pk and active.source == "bulk_api"
-    after = estimate_run(scenario_data=SCENARIO).option("fargate").monthly_cost
+    after = comparison_from_data(scenario_data=SCENARIO).result.option("fargate").monthly_cost
     assert after < before
     assert price_usd(
         snapshot=active, service_code="AmazonECS", region="us-east-1", key="Fargate-vCPU-Hours:perCPU"

@@ -5,7 +5,7 @@ from decimal import Decimal
 from botocore.stub import Stubber
 from django.core.management import call_command
 
-from compute_advisor.estimates.services import estimate_run
+from compute_advisor.comparison.service import comparison_from_data
 from pricing.fetchers import savings_plans_client
 from pricing.normalize import Tally
 from pricing.selectors import price_snapshot_active
@@ -50,7 +50,7 @@ def test_a_savings_plan_refresh_lets_the_engine_price_that_purchase_option(seede
         "public_ipv4": False,
         "options": ["fargate", "ecs_ec2", "app_runner"],
     }
-    result = estimate_run(scenario_data=scenario)
+    result = comparison_from_data(scenario_data=scenario).result
     fargate = result.option("fargate")
     assert fargate.available
     assert [(line.description, line.unit_price) for line in fargate.line_items] == [

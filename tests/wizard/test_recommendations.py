@@ -6,7 +6,7 @@ import pytest
 
 from compute_advisor.wizard.answers import Answers
 from compute_advisor.wizard.recommend import recommend
-from tests.engine.conftest import book
+from tests.engine.conftest import pricer
 
 D = Decimal
 
@@ -129,7 +129,7 @@ PROFILES = [
 
 @pytest.mark.parametrize(("name", "answers", "winners", "phrase"), PROFILES, ids=[p[0] for p in PROFILES])
 def test_the_recommendation_fits_the_situation(name, answers, winners, phrase):
-    result = recommend(answers, book(answers.region))
+    result = recommend(answers, pricer(answers.region))
     assert result.winner is not None, [(a.option, a.excluded) for a in result.assessments]
     assert result.winner.option in winners, [
         (a.option, a.score, a.monthly_cost, a.excluded) for a in result.assessments
@@ -145,7 +145,7 @@ def test_the_recommendation_fits_the_situation(name, answers, winners, phrase):
 
 
 def test_hard_constraints_exclude_with_the_reason():
-    result = recommend(Answers(needs_gpu=True, patching="team"), book())
+    result = recommend(Answers(needs_gpu=True, patching="team"), pricer())
     excluded = {a.option: a.excluded for a in result.assessments if a.excluded}
     assert set(excluded) == {
         "fargate",
@@ -160,7 +160,7 @@ def test_hard_constraints_exclude_with_the_reason():
 
 
 def test_the_budget_ceiling_excludes_what_costs_more():
-    result = recommend(Answers(vcpu=D(2), memory_gib=D(4), replicas=4, budget_usd=D(100)), book())
+    result = recommend(Answers(vcpu=D(2), memory_gib=D(4), replicas=4, budget_usd=D(100)), pricer())
     for item in result.assessments:
         if item.monthly_cost is not None and item.monthly_cost > 100:
             assert any("above your $100.00 ceiling" in r for r in item.excluded)
@@ -177,7 +177,7 @@ def test_it_says_what_would_change_the_answer():
             patching="team",
             replicas_next_year=40,
         ),
-        book(),
+        pricer(),
     )
     assert result.changes, "crossing points or next year's growth are named"
     assert all(sentence.endswith(".") for sentence in result.changes)

@@ -50,7 +50,7 @@ def test_bad_answers_stay_on_the_step_with_the_error(client, seeded):
     response = post(client, 1, {**WORKLOAD, "vcpu": "-2", "minutes_per_run": ""})
     html = unescape(response.content.decode())
     assert response.status_code == 200
-    assert "Ensure this value is greater than or equal to 0.125" in html and "A batch job needs this." in html
+    assert "Ensure this value is greater than 0." in html and "A batch job needs this." in html
 
 
 def test_an_unknown_step_is_a_404(client, seeded):

@@ -16,6 +16,7 @@ from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.network import charge_data_transfer_out
 from compute_advisor.engine.options.base import Context, NotAvailable, fmt, no_purchase_model
 from compute_advisor.engine.result import OptionResult
+from compute_advisor.engine.usage import BilledHours, billed_hours
 
 OPTION = "app_runner"
 VCPU_KEY = "AppRunner-vCPU-hours"
@@ -67,44 +68,40 @@ def price(ctx: Context) -> OptionResult:
         )
 
     plan, hours_in_month, minimum = ctx.plan, ctx.hours, settings.min_instances
-    vcpu_seconds_extra = ZERO
     if plan.runs is not None:
         runs = plan.runs
-        active_instance_hours = runs.replicas * runs.hours_active
+        active = BilledHours(runs.replicas * runs.hours_active)
         # The first minute of vCPU is billed each time an instance starts handling a run.
         billed_vcpu_seconds = max(runs.seconds, MINIMUM_ACTIVE_VCPU_SECONDS)
-        vcpu_seconds_extra = runs.replicas * runs.count * (billed_vcpu_seconds - runs.seconds)
-        idle_hours = max(hours_in_month - runs.hours_active, ZERO)
-        idle_instance_hours = minimum * idle_hours + max(minimum - runs.replicas, 0) * runs.hours_active
-    elif settings.active_hours_per_day is not None:
-        share = settings.active_hours_per_day / 24
-        active_instance_hours = sum((s.replicas * s.hours * share for s in plan.segments), ZERO)
-        idle_instance_hours = sum(
-            (minimum * s.hours * (1 - share) + max(minimum - s.replicas, 0) * s.hours * share for s in plan.segments),
-            ZERO,
+        active_vcpu = BilledHours(
+            active.total + runs.replicas * runs.count * (billed_vcpu_seconds - runs.seconds) / 3600
         )
+        idle_hours = max(hours_in_month - runs.hours_active, ZERO)
+        idle = BilledHours(minimum * idle_hours + max(minimum - runs.replicas, 0) * runs.hours_active)
     else:
-        active_instance_hours = sum((s.replicas * s.hours for s in plan.segments), ZERO)
-        idle_instance_hours = sum((max(minimum - s.replicas, 0) * s.hours for s in plan.segments), ZERO)
+        # Active for `share` of each hour (all of it unless the settings say how many hours a day).
+        share = Decimal(1) if settings.active_hours_per_day is None else settings.active_hours_per_day / 24
+        active = active_vcpu = billed_hours(plan, lambda replicas: replicas * share)
+        idle = billed_hours(plan, lambda replicas: minimum * (1 - share) + max(minimum - replicas, 0) * share)
 
     bill.hourly(
         "AWSAppRunner",
         VCPU_KEY,
-        hours=active_instance_hours + vcpu_seconds_extra / 3600,
+        hours=active_vcpu,
         per=size.vcpu,
         description=f"App Runner active instances, vCPU ({fmt(size.vcpu)} vCPU each)",
     )
     bill.hourly(
         "AWSAppRunner",
         ACTIVE_GB_KEY,
-        hours=active_instance_hours,
+        hours=active,
         per=size.memory_gib,
         description=f"App Runner active instances, memory ({fmt(size.memory_gib)} GB each)",
     )
     bill.hourly(
         "AWSAppRunner",
         PROVISIONED_GB_KEY,
-        hours=idle_instance_hours,
+        hours=idle,
         per=size.memory_gib,
         description=f"App Runner provisioned (idle) instances, memory (at least {minimum} kept warm)",
     )
@@ -135,8 +132,8 @@ def price(ctx: Context) -> OptionResult:
             "instance_memory_gib": size.memory_gib,
             "min_instances": minimum,
             "max_active_instances": plan.peak_replicas,
-            "active_instance_hours": active_instance_hours,
-            "idle_instance_hours": idle_instance_hours,
+            "active_instance_hours": active.total,
+            "idle_instance_hours": idle.total,
         }
     )
     if size.vcpu != workload.vcpu or size.memory_gib != workload.memory_gib:

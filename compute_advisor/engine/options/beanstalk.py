@@ -13,7 +13,6 @@ from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.network import charge_data_transfer_out, charge_load_balancer, charge_public_ipv4
 from compute_advisor.engine.options.base import Context, NotAvailable, fmt
 from compute_advisor.engine.options.ec2 import (
-    EC2_MINIMUM_SECONDS,
     Volume,
     charge_instances,
     charge_volumes,
@@ -23,6 +22,7 @@ from compute_advisor.engine.options.ec2 import (
 )
 from compute_advisor.engine.packing import MEMORY_OVERHEAD
 from compute_advisor.engine.result import OptionResult
+from compute_advisor.engine.usage import BilledHours, billed_hours
 
 OPTION = "beanstalk"
 
@@ -79,14 +79,13 @@ def price(ctx: Context) -> OptionResult:
     # An environment runs all the time: it cannot stop between scheduled runs; it scales between
     # one instance and the replicas each hour needs.
     if plan.runs is not None:
-        hours = peak * ctx.hours
+        hours = BilledHours(peak * ctx.hours)
         result.warnings.append(
             "An Elastic Beanstalk environment keeps its instances running between scheduled runs; it is priced "
             f"as {peak} instance{'s' if peak > 1 else ''} all month."
         )
     else:
-        hours = sum((max(s.replicas, 1) * s.hours for s in plan.segments), ZERO)
-    hours = max(hours, EC2_MINIMUM_SECONDS / 3600)
+        hours = billed_hours(plan, lambda replicas: max(replicas, 1))
     charge_instances(bill, ctx, instance, instance_hours=hours, count=peak)
     charge_volumes(bill, ctx, volume, instance_hours=hours)
     if environment == "single_instance":
@@ -103,7 +102,7 @@ def price(ctx: Context) -> OptionResult:
             "environment": environment,
             "instance_type": instance.name,
             "instances": peak,
-            "instance_hours": hours,
+            "instance_hours": hours.total,
             "platform": "Docker on Amazon Linux",
             "ebs_volume_type": volume.kind,
         }

@@ -15,6 +15,7 @@ from compute_advisor.catalog.reference import InstanceType
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.options.base import PURCHASE_NAMES, Context, NotAvailable, rate_key
+from compute_advisor.engine.usage import BilledHours
 
 EC2_MINIMUM_SECONDS = Decimal(60)
 GP3_FREE_IOPS = 3000
@@ -79,13 +80,13 @@ def volume_month_rate(ctx: Context, volume: Volume) -> Decimal:
     return total
 
 
-def charge_volumes(bill: Bill, ctx: Context, volume: Volume, *, instance_hours: Decimal) -> None:
-    months = instance_hours / ctx.hours  # volume-months: each volume exists while its instance runs
+def charge_volumes(bill: Bill, ctx: Context, volume: Volume, *, instance_hours: BilledHours) -> None:
+    months = instance_hours.times(1 / ctx.hours)  # volume-months: each volume exists while its instance runs
     kind = volume.kind
     bill.units(
         "AmazonEC2",
         f"EBS:VolumeUsage.{kind}",
-        quantity=volume.size_gb * months,
+        quantity=months.times(volume.size_gb),
         description=f"EBS {kind} root volumes ({fmt_gb(volume.size_gb)} GB each)",
         category="storage",
         required=False,
@@ -95,7 +96,7 @@ def charge_volumes(bill: Bill, ctx: Context, volume: Volume, *, instance_hours: 
         bill.units(
             "AmazonEC2",
             "EBS:VolumeP-IOPS.gp3",
-            quantity=(volume.iops - GP3_FREE_IOPS) * months,
+            quantity=months.times(Decimal(volume.iops - GP3_FREE_IOPS)),
             description=f"EBS gp3 IOPS above the free 3,000 ({volume.iops} provisioned)",
             category="storage",
             required=False,
@@ -106,7 +107,7 @@ def charge_volumes(bill: Bill, ctx: Context, volume: Volume, *, instance_hours: 
             "AmazonEC2",
             "EBS:VolumeP-Throughput.gp3",
             # The Price List prices gp3 throughput per GiBps-month; 1 GiBps is 1,024 MiB/s.
-            quantity=Decimal(volume.throughput_mibps - GP3_FREE_THROUGHPUT_MIBPS) / 1024 * months,
+            quantity=months.times(Decimal(volume.throughput_mibps - GP3_FREE_THROUGHPUT_MIBPS) / 1024),
             description=f"EBS gp3 throughput above the free 125 MiB/s ({volume.throughput_mibps} MiB/s provisioned)",
             category="storage",
             required=False,
@@ -114,7 +115,9 @@ def charge_volumes(bill: Bill, ctx: Context, volume: Volume, *, instance_hours: 
         )
 
 
-def charge_instances(bill: Bill, ctx: Context, instance: InstanceType, *, instance_hours: Decimal, count: int) -> None:
+def charge_instances(
+    bill: Bill, ctx: Context, instance: InstanceType, *, instance_hours: BilledHours, count: int
+) -> None:
     purchase = ctx.scenario.purchase
     kind = {"on_demand": "On-Demand", "spot": "Spot"}.get(purchase, PURCHASE_NAMES[purchase])
     bill.hourly(

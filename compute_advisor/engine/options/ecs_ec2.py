@@ -33,19 +33,19 @@ from compute_advisor.engine.packing import (
 )
 from compute_advisor.engine.result import OptionResult
 from compute_advisor.engine.triggers import charge_trigger
-from compute_advisor.engine.usage import UsagePlan
+from compute_advisor.engine.usage import BilledHours, UsagePlan, billed_hours
 
 OPTION = "ecs_ec2"
 IPV4_HOURLY_KEY = ("AmazonVPC", "PublicIPv4:InUseAddress")
 
 
-def instance_hours(plan: UsagePlan, fitted: Fit) -> tuple[Decimal, int]:
+def instance_hours(plan: UsagePlan, fitted: Fit) -> tuple[BilledHours, int]:
     """Instance-hours a month and the most instances running at once."""
     if plan.runs is not None:
         count = instances_for(plan.runs.replicas, fitted)
         billed = max(plan.runs.seconds, EC2_MINIMUM_SECONDS)
-        return count * plan.runs.count * billed / 3600, count
-    hours = sum((instances_for(s.replicas, fitted) * s.hours for s in plan.segments), ZERO)
+        return BilledHours(count * plan.runs.count * billed / 3600), count
+    hours = billed_hours(plan, lambda replicas: instances_for(replicas, fitted))
     return hours, max(instances_for(s.replicas, fitted) for s in plan.segments)
 
 
@@ -145,7 +145,7 @@ def price(ctx: Context) -> OptionResult:
     # Everything an instance costs per hour it runs, besides its own rate: to rank types fairly.
     per_instance_hour = volume_month_rate(ctx, volume) / ctx.hours + (ipv4.usd if ipv4 else ZERO)
 
-    best: tuple[Decimal, Fit, Decimal, int] | None = None
+    best: tuple[Decimal, Fit, BilledHours, int] | None = None
     for instance, rate in shortlist(ctx, candidates, task, per_instance_hour):
         fitted = fit(
             instance,
@@ -158,7 +158,7 @@ def price(ctx: Context) -> OptionResult:
         if fitted is None:
             continue
         hours, peak = instance_hours(ctx.plan, fitted)
-        cost = hours * (rate + per_instance_hour)
+        cost = hours.total * (rate + per_instance_hour)
         key = (cost, instance.vcpu or 0, instance.name)
         if best is None or key < (best[0], best[1].instance_type.vcpu or 0, best[1].instance_type.name):
             best = (cost, fitted, hours, peak)
@@ -194,7 +194,7 @@ def price(ctx: Context) -> OptionResult:
             "registered_memory_mib": fitted.registered_memory_mib,
             "network_mode": settings.network_mode,
             "eni_trunking": settings.eni_trunking,
-            "instance_hours": hours,
+            "instance_hours": hours.total,
             "stranded_vcpu": stranded_vcpu,
             "stranded_memory_gib": stranded_memory,
             "ebs_volume_type": volume.kind,

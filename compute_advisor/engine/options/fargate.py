@@ -28,7 +28,7 @@ from compute_advisor.engine.options.base import (
 )
 from compute_advisor.engine.result import OptionResult
 from compute_advisor.engine.triggers import charge_trigger
-from compute_advisor.engine.usage import UsagePlan
+from compute_advisor.engine.usage import BilledHours, UsagePlan, billed_hours
 
 OPTION = "fargate"
 FREE_EPHEMERAL_GB = Decimal(20)
@@ -82,12 +82,12 @@ def snap_task_size(
     return min(fitting, key=lambda s: (s.vcpu * vcpu_rate + s.memory_gib * gb_rate, s.vcpu, s.memory_gib))
 
 
-def task_hours(plan: UsagePlan, *, os: str, minimum_tasks: int = 0) -> tuple[Decimal, Decimal | None]:
+def task_hours(plan: UsagePlan, *, os: str, minimum_tasks: int = 0) -> tuple[BilledHours, Decimal | None]:
     """Billed task-hours, and the billed seconds of each run for scheduled usage."""
     if plan.runs is not None:
         billed = max(plan.runs.seconds, MINIMUM_SECONDS[os])
-        return plan.runs.replicas * plan.runs.count * billed / 3600, billed
-    return sum((max(s.replicas, minimum_tasks) * s.hours for s in plan.segments), ZERO), None
+        return BilledHours(plan.runs.replicas * plan.runs.count * billed / 3600), billed
+    return billed_hours(plan, lambda replicas: max(replicas, minimum_tasks)), None
 
 
 def charge_fargate_tasks(
@@ -153,7 +153,7 @@ def charge_fargate_tasks(
             "task_vcpu": size.vcpu,
             "task_memory_gib": size.memory_gib,
             "tasks": max(ctx.plan.peak_replicas, minimum_tasks),
-            "task_hours": hours,
+            "task_hours": hours.total,
             "platform": plat.name,
             "capacity": "FARGATE_SPOT" if spot else "FARGATE",
         }

@@ -1,24 +1,21 @@
-"""`python manage.py estimate --input FILE|-`: the contract's scenario in, its result out."""
+"""`python manage.py estimate --input FILE|-`: the contract's scenario in, its result out (docs/CONTRACT.md)."""
 
 from __future__ import annotations
 
 import json
-import sys
-from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
-from compute_advisor.engine import ScenarioError, parse_scenario
+from compute_advisor.comparison.prices import NoPrices
+from compute_advisor.comparison.service import comparison_from_data
+from compute_advisor.engine import ScenarioError
 from compute_advisor.estimates.formats import result_csv, result_table
-from compute_advisor.estimates.services import NoPrices, estimate_run
-
-INPUT_ERROR = 2
+from compute_advisor.lib.commands import InputCommand
 
 
-class Command(BaseCommand):
-    help = "Price a scenario (../shared/CONTRACT.md) on every option it asks for and print the result."
+class Command(InputCommand):
+    help = "Price a scenario (docs/CONTRACT.md) on every option it asks for and print the result."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--input", required=True, help="Scenario JSON file, or - for standard input.")
@@ -26,38 +23,16 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "table", "csv"], default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        data = self._read(options["input"])
+        data = self.read_json(options["input"])
         try:
-            result = estimate_run(scenario_data=data, snapshot_id=options["snapshot"])
+            comparison = comparison_from_data(scenario_data=data, snapshot_id=options["snapshot"])
         except ScenarioError as exc:
-            self._fail(
-                "The scenario is not valid:\n"
-                + "\n".join(
-                    f"  {path or '(scenario)'}: {message}"
-                    for path, messages in exc.errors.items()
-                    for message in messages
-                )
-            )
+            self.fail_invalid(exc)
         except NoPrices as exc:
-            self._fail(str(exc))
+            self.fail(str(exc))
         if options["format"] == "json":
-            self.stdout.write(json.dumps(result.to_json(), indent=2))
+            self.stdout.write(json.dumps(comparison.to_json(), indent=2))
         elif options["format"] == "csv":
-            self.stdout.write(result_csv(result, parse_scenario(data)), ending="")
+            self.stdout.write(result_csv(comparison.result, comparison.scenario), ending="")
         else:
-            self.stdout.write(result_table(result), ending="")
-
-    def _read(self, source: str) -> Any:
-        try:
-            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            self._fail(f"Cannot read {source}: {exc}")
-        try:
-            # Numbers become Decimal from their text: no price or size passes through binary floats.
-            return json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as exc:
-            self._fail(f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).")
-
-    def _fail(self, message: str) -> None:
-        self.stderr.write(message)
-        raise SystemExit(INPUT_ERROR)
+            self.stdout.write(result_table(comparison.result), ending="")

@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from compute_advisor.comparison.prices import NoPrices, snapshot_for
 from compute_advisor.engine import ScenarioError, parse_scenario
-from compute_advisor.estimates.management.commands.estimate import INPUT_ERROR
-from compute_advisor.estimates.management.commands.estimate import Command as EstimateCommand
-from compute_advisor.estimates.services import NoPrices, snapshot_for
+from compute_advisor.lib.commands import InputCommand
 from compute_advisor.reports.builder import report_csv, report_for, report_json, report_pdf
 
 
-class Command(BaseCommand):
+class Command(InputCommand):
     help = "Write a scenario's report as PDF (A4 or Letter), CSV or JSON."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,35 +29,23 @@ class Command(BaseCommand):
         parser.add_argument("--snapshot", default=None, help="Price snapshot id (default: the active one).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        reader = EstimateCommand(stdout=self.stdout, stderr=self.stderr)
-        data = reader._read(options["input"])
+        data = self.read_json(options["input"])
         output: Path = options["output"]
         fmt = options["format"] or (output.suffix.lstrip(".").lower() if output.suffix else "pdf")
         if fmt not in ("pdf", "csv", "json"):
-            self.stderr.write(f"Cannot tell the format from {output}: give --format pdf, csv or json.")
-            raise SystemExit(INPUT_ERROR)
+            self.fail(f"Cannot tell the format from {output}: give --format pdf, csv or json.")
         try:
             parse_scenario(data)  # bad input is refused before anything else is looked at
             report = report_for(scenario_data=data, snapshot=snapshot_for(options["snapshot"]))
         except ScenarioError as exc:
-            self.stderr.write(
-                "The scenario is not valid:\n"
-                + "\n".join(
-                    f"  {path or '(scenario)'}: {message}"
-                    for path, messages in exc.errors.items()
-                    for message in messages
-                )
-            )
-            raise SystemExit(INPUT_ERROR) from None
+            self.fail_invalid(exc)
         except NoPrices as exc:
-            self.stderr.write(str(exc))
-            raise SystemExit(INPUT_ERROR) from None
+            self.fail(str(exc))
         try:
             if fmt == "pdf":
                 output.write_bytes(report_pdf(report, paper=options["paper"]))
             else:
                 output.write_text(report_csv(report) if fmt == "csv" else report_json(report), encoding="utf-8")
         except OSError as exc:
-            self.stderr.write(f"Cannot write {output}: {exc}")
-            raise SystemExit(INPUT_ERROR) from None
+            self.fail(f"Cannot write {output}: {exc}")
         self.stdout.write(f"Wrote {output} ({fmt}).")

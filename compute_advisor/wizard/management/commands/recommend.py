@@ -1,23 +1,21 @@
-"""`python manage.py recommend --answers FILE|-`: the wizard from the command line (JSON out)."""
+"""`python manage.py recommend --answers FILE|-`: the wizard from the command line (JSON or text out)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
-from compute_advisor.api.serializers import AnswersSerializer
-from compute_advisor.api.views import recommendation_json
+from compute_advisor.comparison.prices import NoPrices, snapshot_for
+from compute_advisor.comparison.service import SnapshotPricer
 from compute_advisor.engine import ScenarioError
-from compute_advisor.estimates.management.commands.estimate import INPUT_ERROR
-from compute_advisor.estimates.management.commands.estimate import Command as EstimateCommand
-from compute_advisor.estimates.services import NoPrices, price_book_for, snapshot_for
-from compute_advisor.wizard.answers import Answers
+from compute_advisor.lib.commands import InputCommand
+from compute_advisor.wizard.answers import parse_answers
 from compute_advisor.wizard.recommend import recommend
 
 
-class Command(BaseCommand):
+class Command(InputCommand):
     help = "Recommend a way to run the workload the answers describe (the wizard's questions, as JSON)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,30 +24,19 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "text"], default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        data = EstimateCommand(stdout=self.stdout, stderr=self.stderr)._read(options["answers"])
-        body = AnswersSerializer(data=data)
-        if not isinstance(data, dict) or not body.is_valid():
-            errors = body.errors if isinstance(data, dict) else {"": ["the answers must be a JSON object"]}
-            self.stderr.write(
-                "The answers are not valid:\n"
-                + "\n".join(
-                    f"  {field or '(answers)'}: {' '.join(str(m) for m in messages)}"
-                    for field, messages in errors.items()
-                )
-            )
-            raise SystemExit(INPUT_ERROR)
-        answers = Answers.from_dict(dict(body.validated_data))
+        data = self.read_json(options["answers"])
         try:
-            snapshot = snapshot_for(options["snapshot"])
-            book = price_book_for(snapshot, answers.region)
-            if book.is_empty():
-                raise ScenarioError({"region": [f"snapshot #{snapshot.pk} has no prices for {answers.region}"]})
-            result = recommend(answers, book)
-        except (ScenarioError, NoPrices) as exc:
-            self.stderr.write(str(exc))
-            raise SystemExit(INPUT_ERROR) from None
+            answers = parse_answers(data)
+        except ScenarioError as exc:
+            self.fail_invalid(exc, "answers")
+        try:
+            result = recommend(answers, SnapshotPricer(snapshot_for(options["snapshot"])))
+        except ScenarioError as exc:
+            self.fail_invalid(exc, "answers")
+        except NoPrices as exc:
+            self.fail(str(exc))
         if options["format"] == "json":
-            self.stdout.write(json.dumps(recommendation_json(result), indent=2, default=str))
+            self.stdout.write(json.dumps(result.to_json(), indent=2, default=str))
             return
         if result.winner is None:
             self.stdout.write("No option fits every answer.")

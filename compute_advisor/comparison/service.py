@@ -1,0 +1,160 @@
+"""The priced comparison every page, API call, command and report renders: asked for here, priced once.
+
+comparison = comparison_get(scenario=scenario, snapshot=snapshot)
+comparison.result      # the engine's Result (cached), options ranked cheapest first
+comparison.sweep       # break-even data over the available options (cached), or None
+comparison.charts      # what the charts draw: costs by category, each profile hour, the sweep
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from django.conf import settings
+
+from compute_advisor.comparison.prices import price_book_for, snapshot_for
+from compute_advisor.comparison.result_cache import cached_result, result_key
+from compute_advisor.engine import Result, Scenario, estimate, parse_scenario
+from compute_advisor.engine.breakeven import Crossing, Sweep, sweep
+from compute_advisor.engine.result import CATEGORIES, OptionResult
+from compute_advisor.lib.cache_or_compute import cache_or_compute
+from pricing.models import PriceSnapshot
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def profile_hour_labels(length: int) -> list[str]:
+    """ "00:00" ... for a day, "Mon 00:00" ... for a week."""
+    if length == 168:
+        return [f"{DAYS[i // 24]} {i % 24:02d}:00" for i in range(length)]
+    return [f"{i:02d}:00" for i in range(length)]
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What the comparison's charts show, computed once: the page draws it with plotly, the PDF with
+    matplotlib. Amounts stay Decimal; a chart only draws them."""
+
+    ranked: list[OptionResult]
+    by_category: dict[str, dict[str, Decimal]]  # option -> category -> monthly cost
+    hour_labels: list[str]  # empty unless the usage is an hourly profile
+    by_profile_hour: dict[str, list[Decimal]]  # option -> the month's cost of each profile hour
+    sweep: Sweep | None
+
+    @property
+    def categories(self) -> list[str]:
+        """The categories any ranked option pays for, in the engine's order."""
+        return [c for c in CATEGORIES if any(costs.get(c) for costs in self.by_category.values())]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    scenario: Scenario
+    snapshot: PriceSnapshot
+    result: Result
+    sweep: Sweep | None
+
+    @property
+    def ranked(self) -> list[OptionResult]:
+        return [self.result.option(code) for code in self.result.ranking]
+
+    @property
+    def crossings(self) -> list[Crossing]:
+        return list(self.sweep.crossings) if self.sweep else []
+
+    @cached_property
+    def charts(self) -> ChartData:
+        ranked = self.ranked
+        weights = self.result.profile_weights
+        return ChartData(
+            ranked=ranked,
+            by_category={o.option: o.cost_by_category() for o in ranked},
+            hour_labels=profile_hour_labels(len(weights)) if weights else [],
+            by_profile_hour={o.option: o.cost_by_profile_hour(weights) for o in ranked} if weights else {},
+            sweep=self.sweep,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's result."""
+        return self.result.to_json()
+
+
+def comparison_price(*, scenario: Scenario, snapshot: PriceSnapshot) -> Result:
+    """The scenario priced on the snapshot, from the cache when it was priced before."""
+    book = price_book_for(snapshot, scenario.region)
+    return cached_result(scenario, snapshot, lambda: estimate(scenario, book))
+
+
+def comparison_sweep(
+    *,
+    scenario: Scenario,
+    snapshot: PriceSnapshot,
+    axis: str = "replicas",
+    points: list[int] | None = None,
+    field: str = "region",
+) -> Sweep:
+    """Each option's cost as the replicas (or active hours a day) grow, with the crossings in words."""
+    book = price_book_for(snapshot, scenario.region, field=field)
+    key = f"{result_key(scenario, snapshot)}:sweep:{axis}:{','.join(map(str, points or []))}"
+    return cache_or_compute(
+        key,
+        lambda: sweep(scenario, book, axis=axis, points=points),
+        seconds=settings.RESULT_CACHE_SECONDS,
+        kind=Sweep,
+    )
+
+
+def comparison_get(*, scenario: Scenario, snapshot: PriceSnapshot, with_sweep: bool = True) -> Comparison:
+    """The priced comparison; with the break-even sweep over the options that can run it, when two or more can."""
+    result = comparison_price(scenario=scenario, snapshot=snapshot)
+    available = result.ranking
+    swept = None
+    if with_sweep and len(available) >= 2:
+        swept = comparison_sweep(scenario=scenario.model_copy(update={"options": available}), snapshot=snapshot)
+    return Comparison(scenario=scenario, snapshot=snapshot, result=result, sweep=swept)
+
+
+def comparison_from_data(
+    *, scenario_data: Any, snapshot_id: int | str | None = None, with_sweep: bool = False
+) -> Comparison:
+    """Parse a contract scenario (decoded JSON) and compare it on the snapshot asked for (default: active)."""
+    scenario = parse_scenario(scenario_data)
+    return comparison_get(scenario=scenario, snapshot=snapshot_for(snapshot_id), with_sweep=with_sweep)
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    region: str
+    costs: dict[str, Decimal | None]  # option -> monthly total, None where unavailable
+
+    @property
+    def best(self) -> Decimal | None:
+        values = [v for v in self.costs.values() if v is not None]
+        return min(values) if values else None
+
+
+def comparison_regions(*, scenario: Scenario, snapshot: PriceSnapshot) -> list[RegionRow]:
+    """The scenario priced in every region of the snapshot, the cheapest region (by its best option) first."""
+    from pricing.selectors import price_snapshot_regions
+
+    rows = []
+    for region in price_snapshot_regions(snapshot=snapshot):
+        result = comparison_price(scenario=scenario.model_copy(update={"region": region}), snapshot=snapshot)
+        rows.append(RegionRow(region, {o.option: (o.total if o.available else None) for o in result.options}))
+    return sorted(rows, key=lambda row: (row.best is None, row.best or 0, row.region))
+
+
+class SnapshotPricer:
+    """Prices scenarios on one snapshot for the wizard's rules (`wizard.recommend.Pricer`)."""
+
+    def __init__(self, snapshot: PriceSnapshot) -> None:
+        self.snapshot = snapshot
+
+    def price(self, scenario: Scenario) -> Result:
+        return comparison_price(scenario=scenario, snapshot=self.snapshot)
+
+    def crossings(self, scenario: Scenario) -> list[Crossing]:
+        return list(comparison_sweep(scenario=scenario, snapshot=self.snapshot).crossings)

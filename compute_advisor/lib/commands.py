@@ -1,0 +1,46 @@
+"""What the management commands that take a JSON file share: one reader and one way to refuse bad input
+(exit status 2, a message on standard error naming each bad field, nothing on standard output)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NoReturn
+
+from django.core.management.base import BaseCommand
+
+from compute_advisor.engine import ScenarioError
+
+INPUT_ERROR = 2
+MAX_INPUT_BYTES = 1024 * 1024
+
+
+class InputCommand(BaseCommand):
+    def read_json(self, source: str) -> Any:
+        """The decoded JSON of a file, or of standard input for "-"; numbers become Decimal from their text,
+        so no price or size passes through a binary float."""
+        try:
+            if source == "-":
+                text = sys.stdin.read(MAX_INPUT_BYTES + 1)
+            else:
+                with Path(source).open(encoding="utf-8") as handle:
+                    text = handle.read(MAX_INPUT_BYTES + 1)
+        except (OSError, UnicodeDecodeError) as exc:
+            self.fail(f"Cannot read {source}: {exc}")
+        if len(text) > MAX_INPUT_BYTES:
+            self.fail(f"{source} is larger than {MAX_INPUT_BYTES // 1024} KB: give one scenario.")
+        try:
+            return json.loads(text, parse_float=Decimal)
+        except RecursionError:
+            self.fail(f"{source} nests too deeply to be a scenario.")
+        except json.JSONDecodeError as exc:
+            self.fail(f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).")
+
+    def fail(self, message: str) -> NoReturn:
+        self.stderr.write(message)
+        raise SystemExit(INPUT_ERROR)
+
+    def fail_invalid(self, error: ScenarioError, what: str = "scenario") -> NoReturn:
+        self.fail(f"The {what} is not valid:\n" + "\n".join(f"  {line}" for line in error.lines()))
