@@ -34,7 +34,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from compute_advisor.catalog import reference
+    from compute_advisor.engine import reference
     from pricing.models import PriceSnapshot
     from pricing.seedfile import read_seed_file
     from pricing.services import price_snapshot_load_seed

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from compute_advisor.catalog import reference
 from compute_advisor.catalog.models import (
     AppRunnerInstanceSize,
     Ec2InstanceType,
@@ -16,6 +15,7 @@ from compute_advisor.catalog.models import (
     Service,
     ServiceNotice,
 )
+from compute_advisor.engine import reference
 
 
 @dataclass(frozen=True)

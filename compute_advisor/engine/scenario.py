@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from compute_advisor.catalog.reference import SERVICE_CODES as OPTION_CODES
+from compute_advisor.engine.reference import SERVICE_CODES as OPTION_CODES
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 MAX_REPLICAS = 5000

@@ -1,6 +1,5 @@
 from django.core.management import call_command
 
-from compute_advisor.catalog import reference
 from compute_advisor.catalog.models import (
     AppRunnerInstanceSize,
     Ec2InstanceType,
@@ -10,6 +9,7 @@ from compute_advisor.catalog.models import (
     ServiceNotice,
 )
 from compute_advisor.catalog.services import catalog_sync
+from compute_advisor.engine import reference
 
 
 def test_it_copies_the_reference_files_into_the_database(db):

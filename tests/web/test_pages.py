@@ -5,7 +5,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from compute_advisor.catalog import reference
+from compute_advisor.engine import reference
 
 
 def test_the_home_page_introduces_the_app_and_links_every_service(client, seeded):

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from compute_advisor.catalog.reference import AppRunnerSize
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.network import charge_data_transfer_out
 from compute_advisor.engine.options.base import Context, NotAvailable, fmt, no_purchase_model
+from compute_advisor.engine.reference import AppRunnerSize
 from compute_advisor.engine.result import OptionResult
 
 OPTION = "app_runner"

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from compute_advisor.catalog.reference import InstanceType
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.options.base import PURCHASE_NAMES, Context, NotAvailable, rate_key
+from compute_advisor.engine.reference import InstanceType
 
 EC2_MINIMUM_SECONDS = Decimal(60)
 GP3_FREE_IOPS = 3000

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from compute_advisor.catalog.reference import InstanceType
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.network import (
@@ -31,6 +30,7 @@ from compute_advisor.engine.packing import (
     instances_for,
     registered_memory_mib,
 )
+from compute_advisor.engine.reference import InstanceType
 from compute_advisor.engine.result import OptionResult
 from compute_advisor.engine.triggers import charge_trigger
 from compute_advisor.engine.usage import UsagePlan

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from compute_advisor.catalog.reference import TaskSize
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.network import (
@@ -26,6 +25,7 @@ from compute_advisor.engine.options.base import (
     no_purchase_model,
     require_purchase_rate,
 )
+from compute_advisor.engine.reference import TaskSize
 from compute_advisor.engine.result import OptionResult
 from compute_advisor.engine.triggers import charge_trigger
 from compute_advisor.engine.usage import UsagePlan

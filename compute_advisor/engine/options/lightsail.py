@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from compute_advisor.catalog.reference import LightsailBundle
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO, ceil_int
 from compute_advisor.engine.options.base import Context, NotAvailable, fmt, no_purchase_model
 from compute_advisor.engine.pricebook import Price
+from compute_advisor.engine.reference import LightsailBundle
 from compute_advisor.engine.result import LineItem, OptionResult
 
 INSTANCE = "lightsail_instance"
