@@ -107,8 +107,8 @@ def engine_figures() -> None:
 
     from compute_advisor.engine import estimate, parse_scenario
     from compute_advisor.engine.breakeven import sweep
-    from pricing.pricebook import snapshot_price_book
     from pricing.selectors import price_snapshot_active
+    from pricing.snapshot_book import snapshot_price_book
 
     snapshot = price_snapshot_active()
     assert snapshot is not None

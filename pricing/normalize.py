@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pricing.catalogue import (
+from pricing.price_list_items import (
     EC2_INSTANCE_FILTER,
     KEPT_USAGE_TYPES,
     LOAD_BALANCER_FAMILIES,

@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from pricing.catalogue import SERVICES
 from pricing.models import Price, PriceRefresh, PriceRefreshPart, PriceSnapshot, PriceSource
 from pricing.normalize import Tally
+from pricing.price_list_items import SERVICES
 from pricing.rows import PriceRow, SourceRef
 from pricing.selectors import price_snapshot_active
 from pricing.services import price_snapshot_activate, prices_insert

@@ -12,8 +12,8 @@ from compute_advisor.engine.scenario import AlwaysOn, Hourly
 from compute_advisor.estimates.models import SavedScenario
 from compute_advisor.estimates.result_cache import cached_result
 from pricing.models import PriceSnapshot
-from pricing.pricebook import snapshot_price_book
 from pricing.selectors import price_snapshot_active
+from pricing.snapshot_book import snapshot_price_book
 
 
 class NoPrices(Exception):

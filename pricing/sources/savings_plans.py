@@ -18,8 +18,8 @@ from urllib.parse import urljoin
 
 import ijson
 
-from pricing.catalogue import KEPT_USAGE_TYPES, strip_region
 from pricing.normalize import Tally
+from pricing.price_list_items import KEPT_USAGE_TYPES, strip_region
 from pricing.rows import PriceRow, SourceRef
 from pricing.sources.bulk_api import SourceUnavailable, _get, downloaded
 from pricing.sources.offer_file import OfferFileError

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from compute_advisor.estimates.services import estimate_run
-from pricing.pricebook import seed_price_book
+from pricing.snapshot_book import seed_price_book
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = {
