@@ -59,8 +59,7 @@ def main() -> None:
             reader.cache_clear()
             reader()
 
-    timed("parse the catalog reference files", parse_reference)
-    timed("sync the catalog into the database", lambda: call_command("load_catalog", verbosity=0))
+    timed("parse the engine's reference files", parse_reference)
 
     engine_figures()
 

@@ -106,6 +106,10 @@ class InstanceType:
     hypervisor: str
     bare_metal: bool
 
+    @property
+    def memory_gib(self) -> Decimal | None:
+        return None if self.memory_mib is None else Decimal(self.memory_mib) / 1024
+
 
 def _read_json(name: str) -> dict[str, Any]:
     with open(DATA_DIR / name, encoding="utf-8") as handle:
