@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 import pricing.snapshot_book as snapshot_book
-from compute_advisor.engine import parse_scenario, reference
+from compute_advisor.engine import parse_scenario, price_keys, reference
 from compute_advisor.estimates.result_cache import engine_digest, pricing_input_files, pricing_inputs_digest, result_key
 from compute_advisor.estimates.services import scenario_price
 from pricing.models import PriceSnapshot
@@ -86,7 +86,8 @@ def test_cached_and_computed_results_agree(seeded, replicas):
 def test_the_digest_covers_every_file_the_engine_reads():
     covered = set(pricing_input_files())
     assert set(p for p in reference.DATA_DIR.iterdir() if p.is_file()) <= covered
-    # Every module the engine runs, and the reader of a snapshot's prices.
+    # Every module the engine runs (the price-key registry among them), and the reader of a snapshot's prices.
+    assert Path(price_keys.__file__) in covered
     modules = {
         Path(module.__file__)
         for name, module in list(sys.modules.items())
@@ -116,6 +117,7 @@ def test_the_digest_is_that_of_the_files_wherever_they_are(tmp_path):
         "edit a data file",
         "add a data file of a new kind",
         "edit an engine module",
+        "edit the price-key registry",
         "edit the snapshot reader",
         "rename a data file",
     ],
@@ -132,6 +134,9 @@ def test_changing_or_adding_a_file_the_engine_reads_changes_the_digest(tmp_path,
     elif change == "edit an engine module":
         path = inputs[0] / "options" / "fargate.py"
         path.write_text(path.read_text() + "\n# a change\n")
+    elif change == "edit the price-key registry":
+        path = inputs[0] / "price_keys.py"
+        path.write_text(path.read_text().replace('"GB-Mo", "EBS gp2 storage"', '"GB-Mo", "EBS gp2 volumes"'))
     elif change == "edit the snapshot reader":
         inputs[1].write_text(inputs[1].read_text() + "\n# a change\n")
     else:
