@@ -14,7 +14,8 @@ from itertools import pairwise
 
 from django.db.models import Q
 
-from compute_advisor.engine import reference
+from compute_advisor.engine import price_keys, reference
+from compute_advisor.engine.price_keys import PriceKey
 from compute_advisor.engine.reference import (
     AppRunnerSize,
     InstanceType,
@@ -25,22 +26,11 @@ from compute_advisor.engine.reference import (
 )
 from pricing.models import Price, PriceSnapshot
 
-# Which price rows describe each service, as (Price List service code, key prefix). EC2 instance
-# hours are listed on the instance-type page instead: there are too many for a service page.
-SERVICE_PRICE_TABLES: dict[str, list[tuple[str, str]]] = {
-    "ecs_ec2": [("AmazonEC2", "EBS:"), ("AWSELB", ""), ("AmazonVPC", ""), ("AWSDataTransfer", "")],
-    "fargate": [("AmazonECS", ""), ("AmazonVPC", ""), ("AWSDataTransfer", "")],
-    "beanstalk": [("AmazonEC2", "EBS:"), ("AWSELB", "ALB:"), ("AmazonVPC", ""), ("AWSDataTransfer", "")],
-    "app_runner": [("AWSAppRunner", "")],
-    # Bundles and powers are priced in their own tables on these pages.
-    "lightsail_instance": [("AmazonLightsail", "DataTransfer")],
-    "lightsail_container": [("AmazonLightsail", "ContainerPower:"), ("AmazonLightsail", "DataTransfer")],
-    "ecs_express": [
-        ("AmazonECS", "Fargate-"),
-        ("AWSELB", "ALB:"),
-        ("AmazonVPC", ""),
-        ("AWSDataTransfer", ""),
-    ],
+# The prices each service page lists: the price-key registry's entries for that option. EC2 instance hours
+# are listed on the instance-type page instead (there are too many for a service page), Lightsail bundles
+# and powers in tables of their own, and Savings Plans rates not at all.
+SERVICE_PRICE_TABLES: dict[str, tuple[PriceKey, ...]] = {
+    code: tuple(k for k in price_keys.for_option(code) if k.on_service_page) for code in reference.SERVICE_CODES
 }
 
 
@@ -118,39 +108,42 @@ class Priced:
 
 
 def lightsail_bundles_priced(*, snapshot: PriceSnapshot | None, region: str) -> list[Priced]:
-    prices = _prices(snapshot, region, "AmazonLightsail", "Bundle:")
-    return [Priced(b, prices.get(f"Bundle:{b.bundle_id}")) for b in reference.lightsail_bundles()]
+    prices = _prices(snapshot, region, price_keys.LIGHTSAIL_BUNDLE)
+    return [
+        Priced(b, prices.get(price_keys.LIGHTSAIL_BUNDLE.at(b.bundle_id)[1])) for b in reference.lightsail_bundles()
+    ]
 
 
 def lightsail_powers_priced(*, snapshot: PriceSnapshot | None, region: str) -> list[Priced]:
-    prices = _prices(snapshot, region, "AmazonLightsail", "ContainerPower:")
-    return [Priced(p, prices.get(f"ContainerPower:{p.power}")) for p in reference.lightsail_powers()]
+    prices = _prices(snapshot, region, price_keys.LIGHTSAIL_CONTAINER_POWER)
+    return [
+        Priced(p, prices.get(price_keys.LIGHTSAIL_CONTAINER_POWER.at(p.power)[1])) for p in reference.lightsail_powers()
+    ]
 
 
-def _prices(snapshot: PriceSnapshot | None, region: str, service_code: str, prefix: str) -> dict[str, Price]:
+def _prices(snapshot: PriceSnapshot | None, region: str, family: PriceKey) -> dict[str, Price]:
+    """The prices of one family of keys (`Bundle:<bundle id>`) in a snapshot and region, by key."""
     if snapshot is None:
         return {}
-    rows = snapshot.prices.filter(service_code=service_code, region=region, key__startswith=prefix)
-    return {p.key: p for p in rows.select_related("source")}
+    rows = snapshot.prices.filter(service_code=family.service_code, region=region, key__startswith=family.prefix)
+    return {p.key: p for p in rows.select_related("source") if family.matches(p.service_code, p.key)}
 
 
 def service_prices(*, snapshot: PriceSnapshot | None, code: str, region: str) -> list[Price]:
-    if snapshot is None or code not in SERVICE_PRICE_TABLES:
+    """The prices a service page lists, grouped by Price List service in the registry's order, then by name."""
+    table = SERVICE_PRICE_TABLES.get(code, ())
+    if snapshot is None or not table:
         return []
-    tables = SERVICE_PRICE_TABLES[code]
     match = Q()
-    for service_code, prefix in tables:
-        match |= Q(service_code=service_code, key__startswith=prefix)
+    for entry in table:
+        if entry.is_pattern:
+            match |= Q(service_code=entry.service_code, key__startswith=entry.prefix)
+        else:
+            match |= Q(service_code=entry.service_code, key=entry.key)
     rows = snapshot.prices.filter(match, region=region).select_related("source")
-
-    def position(price: Price) -> tuple[int, str]:
-        # The service's own prices first, in the order the table lists them; then by description.
-        for index, (service_code, prefix) in enumerate(tables):
-            if price.service_code == service_code and price.key.startswith(prefix):
-                return (index, price.description or price.key)
-        return (len(tables), price.key)
-
-    return sorted(rows, key=position)
+    groups = list(dict.fromkeys(entry.service_code for entry in table))
+    listed = [p for p in rows if any(entry.matches(p.service_code, p.key) for entry in table)]
+    return sorted(listed, key=lambda p: (groups.index(p.service_code), p.description or p.key))
 
 
 def price_sources(priced: list[Priced]) -> list[object]:
@@ -197,8 +190,10 @@ def instance_types_matching(*, filters: InstanceTypeFilter) -> list[InstanceType
 
 
 def instance_types_priced(*, snapshot: PriceSnapshot | None, region: str, filters: InstanceTypeFilter) -> list[Priced]:
-    prices = _prices(snapshot, region, "AmazonEC2", "BoxUsage:")
-    priced = [Priced(t, prices.get(f"BoxUsage:{t.name}")) for t in instance_types_matching(filters=filters)]
+    prices = _prices(snapshot, region, price_keys.EC2_INSTANCE)
+    priced = [
+        Priced(t, prices.get(price_keys.EC2_INSTANCE.at(t.name)[1])) for t in instance_types_matching(filters=filters)
+    ]
     if filters.priced_only:
         priced = [p for p in priced if p.price is not None]
     return priced

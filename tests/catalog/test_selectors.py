@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from compute_advisor.catalog import selectors
-from compute_advisor.engine import reference
+from compute_advisor.engine import price_keys, reference
 from compute_advisor.engine.catalog import default_catalog
 
 
@@ -110,3 +110,35 @@ def test_the_catalog_has_no_tables_of_its_own(db):
     from django.apps import apps
 
     assert list(apps.get_app_config("catalog").get_models()) == []
+
+
+@pytest.mark.parametrize("code", reference.SERVICE_CODES)
+def test_a_service_page_lists_every_price_its_option_bills_from_the_registry(seeded, code):
+    entries = selectors.SERVICE_PRICE_TABLES[code]
+    assert entries == tuple(k for k in price_keys.for_option(code) if k.on_service_page)
+    listed = [(p.service_code, p.key) for p in selectors.service_prices(snapshot=seeded, code=code, region="us-east-1")]
+    in_snapshot = {
+        (p.service_code, p.key)
+        for p in seeded.prices.filter(region="us-east-1")
+        if any(k.matches(p.service_code, p.key) for k in entries)
+    }
+    assert listed and len(listed) == len(set(listed)) and set(listed) == in_snapshot
+    # Grouped by Price List service, in the registry's order.
+    groups = [service for service, _ in listed]
+    assert groups == sorted(groups, key=list(dict.fromkeys(k.service_code for k in entries)).index)
+
+
+def test_the_pages_list_what_each_option_bills_and_nothing_it_cannot():
+    def keys(code):
+        return {k.key for k in selectors.SERVICE_PRICE_TABLES[code]}
+
+    assert {"ALB:LoadBalancerUsage", "NLB:LCUUsage", "StateTransitions"} <= keys("fargate")
+    assert not {k for k in keys("ecs_express") if "Windows" in k or k.startswith("SpotUsage")}
+    assert "LoadBalancer" in keys("lightsail_instance")
+    # Bundles, powers and instance hours have tables or a page of their own.
+    assert not {
+        k
+        for code in reference.SERVICE_CODES
+        for k in keys(code)
+        if k.startswith(("Bundle:", "ContainerPower:", "BoxUsage:"))
+    }
