@@ -40,7 +40,6 @@ $(STAMP): pyproject.toml requirements.lock
 
 migrate: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) load_catalog
 
 seed: migrate
 	$(MANAGE) load_seed_prices --if-none

@@ -34,7 +34,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from compute_advisor.catalog import reference
+    from compute_advisor.engine import reference
     from pricing.models import PriceSnapshot
     from pricing.seedfile import read_seed_file
     from pricing.services import price_snapshot_load_seed
@@ -59,8 +59,7 @@ def main() -> None:
             reader.cache_clear()
             reader()
 
-    timed("parse the catalog reference files", parse_reference)
-    timed("sync the catalog into the database", lambda: call_command("load_catalog", verbosity=0))
+    timed("parse the engine's reference files", parse_reference)
 
     engine_figures()
 
@@ -107,8 +106,8 @@ def engine_figures() -> None:
 
     from compute_advisor.engine import estimate, parse_scenario
     from compute_advisor.engine.breakeven import sweep
-    from pricing.pricebook import snapshot_price_book
     from pricing.selectors import price_snapshot_active
+    from pricing.snapshot_book import snapshot_price_book
 
     snapshot = price_snapshot_active()
     assert snapshot is not None

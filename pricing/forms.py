@@ -1,8 +1,8 @@
 from django import forms
 from django.conf import settings
 
-from pricing.catalogue import SERVICES
 from pricing.models import PriceSnapshot
+from pricing.price_list_items import SERVICES
 
 
 class RefreshForm(forms.Form):

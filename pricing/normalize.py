@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pricing.catalogue import (
+from pricing.price_list_items import (
     EC2_INSTANCE_FILTER,
-    KEPT_USAGE_TYPES,
-    LOAD_BALANCER_FAMILIES,
-    LOAD_BALANCER_USAGE,
+    INSTANCE_HOURS,
+    KEPT_KEYS,
     TRANSFER_OUT_USAGE,
+    load_balancer_key,
     strip_region,
     transfer_tier_key,
     unit_for,
@@ -42,21 +42,22 @@ class Tally:
 
 
 def wanted(service_code: str, product: dict[str, Any]) -> bool:
-    """Whether a product is one we price, from its attributes alone (before its terms are read)."""
+    """Whether a product is one we price, from its attributes alone (before its terms are read).
+
+    We price what the engine's price-key registry says a refresh brings (see `price_list_items`).
+    """
     attributes = product.get("attributes") or {}
     usage = strip_region(str(attributes.get("usagetype", "")))
     family = product.get("productFamily", "")
-    if service_code == "AmazonEC2":
-        if family == "Compute Instance":
-            return usage.startswith("BoxUsage:") and all(
-                attributes.get(name) == value for name, value in EC2_INSTANCE_FILTER.items()
-            )
-        return usage in KEPT_USAGE_TYPES["AmazonEC2"]
+    if service_code == INSTANCE_HOURS.service_code and family == "Compute Instance":
+        return INSTANCE_HOURS.matches(service_code, usage) and all(
+            attributes.get(name) == value for name, value in EC2_INSTANCE_FILTER.items()
+        )
     if service_code == "AWSELB":
-        return family in LOAD_BALANCER_FAMILIES and usage in LOAD_BALANCER_USAGE
+        return load_balancer_key(family, usage) in KEPT_KEYS["AWSELB"]
     if service_code == "AWSDataTransfer":
         return usage == TRANSFER_OUT_USAGE and attributes.get("toLocation", "External") == "External"
-    return usage in KEPT_USAGE_TYPES.get(service_code, set())
+    return usage in KEPT_KEYS.get(service_code, frozenset())
 
 
 def _price(dimension: dict[str, Any]) -> Decimal:
@@ -105,7 +106,7 @@ def rows_for(
             begin, end = str(dimension.get("beginRange", "0")), str(dimension.get("endRange", "Inf"))
             price = _price(dimension)
             # A zero-priced first tier is the free allowance; any other zero-priced tier is an error.
-            key = transfer_tier_key(begin, end) if price or begin != "0" else f"{TRANSFER_OUT_USAGE}:free"
+            key = transfer_tier_key(begin, end) if price or begin != "0" else transfer_tier_key("0", "100")
             if price == 0 and not key.endswith(":free"):
                 raise MalformedItem("a priced tier has a zero price")
             rows.append(
@@ -128,7 +129,7 @@ def rows_for(
     price = _price(dimension)
     if price == 0:
         raise MalformedItem("zero price")
-    key = f"{LOAD_BALANCER_FAMILIES[family]}:{usage}" if service_code == "AWSELB" else usage
+    key = (load_balancer_key(family, usage) or usage) if service_code == "AWSELB" else usage
     kept_attributes = {"sku": sku}
     if service_code == "AmazonEC2" and usage.startswith("BoxUsage:"):
         kept_attributes.update({name: attributes.get(name, "") for name in ("instanceType", *EC2_INSTANCE_FILTER)})

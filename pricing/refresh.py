@@ -17,23 +17,19 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from pricing.catalogue import SERVICES
+from compute_advisor.engine import price_keys
 from pricing.models import Price, PriceRefresh, PriceRefreshPart, PriceSnapshot, PriceSource
 from pricing.normalize import Tally
+from pricing.price_list_items import SERVICES
 from pricing.rows import PriceRow, SourceRef
 from pricing.selectors import price_snapshot_active
 from pricing.services import price_snapshot_activate, prices_insert
 
 logger = logging.getLogger(__name__)
 
-# Prices without which the engine cannot price its main options in a region; a snapshot missing one of
-# them for a region the previous snapshot covered is not activated.
-REQUIRED_KEYS = (
-    ("AmazonECS", "Fargate-vCPU-Hours:perCPU"),
-    ("AmazonECS", "Fargate-GB-Hours"),
-    ("AmazonEC2", "EBS:VolumeUsage.gp3"),
-    ("AWSELB", "ALB:LoadBalancerUsage"),
-)
+# Prices without which the engine cannot price its main options in a region (the price-key registry's
+# required entries); a snapshot missing one of them for a region the refresh covered is not activated.
+REQUIRED_KEYS = price_keys.required()
 # A part must bring at least this share of the rows the previous snapshot had for it.
 MIN_ROW_SHARE = 0.5
 

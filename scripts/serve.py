@@ -2,8 +2,8 @@
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... SECRET_KEY=... python scripts/serve.py
 
-Before serving it checks the deployment settings, migrates, loads the catalog and (if there are no prices
-yet) the seed snapshot, and collects the static files under hashed names for WhiteNoise. If any of the three
+Before serving it checks the deployment settings, migrates, loads the seed snapshot (if there are no prices
+yet), and collects the static files under hashed names for WhiteNoise. If any of the three
 processes dies the others are stopped and the script exits non-zero, so a process manager (systemd, a
 container runtime) restarts the whole set. SIGTERM or Ctrl-C stops all three gracefully.
 """
@@ -48,7 +48,6 @@ def main(argv: list[str] | None = None) -> int:
         for step in (
             ["check", "--deploy", "--fail-level", "ERROR"],
             ["migrate", "--noinput"],
-            ["load_catalog"],
             ["load_seed_prices", "--if-none"],
             ["collectstatic", "--noinput", "--verbosity", "0"],
         ):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.core.management import call_command
 
 from compute_advisor.lib.env import env_bool
 
@@ -30,14 +29,8 @@ def redis_url() -> str:
 
 
 @pytest.fixture
-def catalog(db):
-    """The catalog as `make run` loads it."""
-    call_command("load_catalog", verbosity=0)
-
-
-@pytest.fixture
-def seeded(db, catalog):
-    """The catalog and the shipped seed snapshot, active."""
+def seeded(db):
+    """The shipped seed snapshot, active. (The catalog needs no loading: it is the engine's reference data.)"""
     from django.conf import settings
 
     from pricing.services import price_snapshot_load_seed

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import permissions, status
@@ -21,14 +20,7 @@ from compute_advisor.api.requests import (
     SweepRequest,
     parse_body,
 )
-from compute_advisor.catalog.models import (
-    AppRunnerInstanceSize,
-    Ec2InstanceType,
-    FargateTaskSize,
-    LightsailBundle,
-    LightsailContainerPower,
-    Service,
-)
+from compute_advisor.catalog import selectors as catalog
 from compute_advisor.comparison.prices import NoPrices, snapshot_for
 from compute_advisor.comparison.service import (
     SnapshotPricer,
@@ -273,23 +265,23 @@ class CatalogView(APIView):
                 "name": x.name,
                 "summary": x.summary,
                 "billing_model": x.billing_model,
-                "limits": x.limits,
-                "notices": [{"kind": n.kind, "title": n.title, "text": n.text} for n in x.notices.all()],
+                "limits": list(x.limits),
+                "notices": [{"kind": n.kind, "title": n.title, "text": n.text} for n in x.notices],
             }
-            for x in Service.objects.prefetch_related("notices")
+            for x in catalog.service_list()
         ],
         "fargate-sizes": lambda: [
             {
                 "vcpu": plain(x.vcpu),
                 "memory_gib": plain(x.memory_gib),
-                "linux": x.linux,
-                "windows": x.windows,
+                "linux": "linux" in x.os,
+                "windows": "windows" in x.os,
             }
-            for x in FargateTaskSize.objects.all()
+            for x in catalog.fargate_task_sizes()
         ],
         "app-runner-sizes": lambda: [
             {"vcpu": plain(x.vcpu), "memory_gib": plain(x.memory_gib), "default": x.is_default}
-            for x in AppRunnerInstanceSize.objects.all()
+            for x in catalog.app_runner_sizes()
         ],
         "lightsail-bundles": lambda: [
             {
@@ -301,11 +293,11 @@ class CatalogView(APIView):
                 "disk_gib": x.disk_gib,
                 "transfer_gib": x.transfer_gib,
             }
-            for x in LightsailBundle.objects.all()
+            for x in catalog.lightsail_bundles()
         ],
         "lightsail-powers": lambda: [
             {"power": x.power, "vcpu": plain(x.vcpu), "memory_gib": plain(x.memory_gib)}
-            for x in LightsailContainerPower.objects.all()
+            for x in catalog.lightsail_powers()
         ],
     }
 
@@ -332,16 +324,14 @@ class InstanceTypesView(APIView):
         responses={200: LIST_OF_OBJECTS, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        rows = Ec2InstanceType.objects.all()
-        if request.query_params.get("family"):
-            rows = rows.filter(family=request.query_params["family"])
-        if request.query_params.get("architecture"):
-            rows = rows.filter(architecture=request.query_params["architecture"])
         raw = request.query_params.get("min_vcpu")
-        if raw:
-            if not raw.isdigit() or int(raw) > 10**6:
-                raise ScenarioError({"min_vcpu": ["must be a whole number"]})
-            rows = rows.filter(Q(vcpu__gte=int(raw)))
+        if raw and (not raw.isdigit() or int(raw) > 10**6):
+            raise ScenarioError({"min_vcpu": ["must be a whole number"]})
+        filters = catalog.InstanceTypeFilter(
+            family=request.query_params.get("family") or "",
+            architecture=request.query_params.get("architecture") or "",
+            min_vcpu=int(raw) if raw else None,
+        )
         return Response(
             [
                 {
@@ -354,7 +344,7 @@ class InstanceTypesView(APIView):
                     "max_enis": x.max_enis,
                     "trunking_compatible": x.trunking_compatible,
                 }
-                for x in rows[:2000]
+                for x in catalog.instance_types_matching(filters=filters)[:2000]
             ]
         )
 

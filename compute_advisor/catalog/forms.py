@@ -1,6 +1,7 @@
 from django import forms
 
-from compute_advisor.catalog.models import Ec2InstanceType
+# The architectures of the reference instance types, as the filter names them.
+ARCHITECTURES = [("x86_64", "x86_64"), ("arm64", "arm64 (Graviton)")]
 
 
 class RegionForm(forms.Form):
@@ -16,7 +17,7 @@ class InstanceTypeFilterForm(RegionForm):
     family = forms.ChoiceField(required=False, label="Family", help_text="For example m7g or t3.")
     architecture = forms.ChoiceField(
         required=False,
-        choices=[("", "any"), *[(c, label) for c, label in Ec2InstanceType.Architecture.choices if c]],
+        choices=[("", "any"), *ARCHITECTURES],
         label="Architecture",
     )
     min_vcpu = forms.IntegerField(required=False, min_value=1, max_value=1024, label="At least vCPU")

@@ -7,8 +7,8 @@ from functools import lru_cache
 from compute_advisor.engine import ScenarioError
 from compute_advisor.engine.pricebook import DictPriceBook
 from pricing.models import PriceSnapshot
-from pricing.pricebook import snapshot_price_book
 from pricing.selectors import price_snapshot_active, price_snapshot_regions
+from pricing.snapshot_book import snapshot_price_book
 
 
 class NoPrices(Exception):

@@ -1,12 +1,12 @@
-"""Sizes and limits the engine prices against, read from the catalog's reference files."""
+"""Sizes and limits the engine prices against, read from the engine's own reference files (`reference.py`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
 
-from compute_advisor.catalog import reference
-from compute_advisor.catalog.reference import (
+from compute_advisor.engine import reference
+from compute_advisor.engine.reference import (
     AppRunnerSize,
     InstanceType,
     LightsailBundle,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO, ceil_int
 from compute_advisor.engine.scenario import Scenario, Traffic
@@ -111,12 +112,10 @@ def charge_load_balancer(
     if kind == "none":
         return
     hours = Decimal(ceil_int(hours if hours is not None else scenario.hours_per_month))
-    prefix = "ALB" if kind == "alb" else "NLB"
     name = "Application Load Balancer" if kind == "alb" else "Network Load Balancer"
     shared = f", shared by {share} services" if share > 1 else ""
     bill.hourly(
-        "AWSELB",
-        f"{prefix}:LoadBalancerUsage",
+        *keys.LOAD_BALANCER_HOURS[kind].at(),
         hours=hours,
         per=Decimal(1) / share,
         description=f"{name} hours{shared}",
@@ -126,8 +125,7 @@ def charge_load_balancer(
     if units.billed > 0:
         traffic = scenario.traffic
         bill.hourly(
-            "AWSELB",
-            f"{prefix}:LCUUsage",
+            *keys.LOAD_BALANCER_CAPACITY_UNITS[kind].at(),
             hours=hours,
             per=units.billed,
             description=(
@@ -141,8 +139,7 @@ def charge_load_balancer(
         )
     if scenario.public_ipv4:
         bill.hourly(
-            "AmazonVPC",
-            "PublicIPv4:InUseAddress",
+            *keys.PUBLIC_IPV4_IN_USE.at(),
             hours=hours,
             per=Decimal(LOAD_BALANCER_AZS) / share,
             description=f"Public IPv4 addresses of the load balancer ({LOAD_BALANCER_AZS} Availability Zones{shared})",
@@ -154,8 +151,7 @@ def charge_load_balancer(
 
 def charge_public_ipv4(bill: Bill, *, address_hours: Decimal | BilledHours, what: str) -> None:
     bill.hourly(
-        "AmazonVPC",
-        "PublicIPv4:InUseAddress",
+        *keys.PUBLIC_IPV4_IN_USE.at(),
         hours=address_hours,
         description=f"Public IPv4 addresses of {what}",
         category="other",
@@ -170,12 +166,15 @@ def charge_data_transfer_out(bill: Bill, scenario: Scenario) -> None:
     if remaining <= 0:
         return
     book = bill.book
-    free = book.get("AWSDataTransfer", "DataTransfer-Out-Bytes:free")
+    free = book.get(*keys.TRANSFER_OUT.at(keys.TRANSFER_OUT_FREE_TIER))
     if free is not None:
         allowance = Decimal(str(free.attributes.get("endRange", "100")))
         remaining -= min(remaining, allowance)
     tiers = sorted(
-        (book.get("AWSDataTransfer", key) for key in book.keys("AWSDataTransfer", "DataTransfer-Out-Bytes:")),
+        (
+            book.get(keys.TRANSFER_OUT.service_code, key)
+            for key in book.keys(keys.TRANSFER_OUT.service_code, keys.TRANSFER_OUT.prefix)
+        ),
         key=lambda p: Decimal(str(p.attributes.get("beginRange", "0"))) if p else Decimal(0),
     )
     tiers = [t for t in tiers if t is not None and t.attributes.get("beginRange") is not None and t.usd > 0]

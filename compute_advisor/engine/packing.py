@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from compute_advisor.catalog.reference import InstanceType
+from compute_advisor.engine.reference import InstanceType
 
 # The ECS agent registers MemTotal as the operating system reports it, which is below the nominal
 # memory: AWS's own figures are 7,985 of 8,192 MiB for an m4.large (2.5 % less) and 3,767 of 4,096

@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, field_validator, model_validator
 
-from compute_advisor.catalog.reference import SERVICE_CODES as OPTION_CODES
 from compute_advisor.engine.declaration import Declared, ScenarioError, amount, choice, parse
+from compute_advisor.engine.reference import SERVICE_CODES as OPTION_CODES
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 MAX_REPLICAS = 5000

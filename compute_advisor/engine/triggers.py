@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.scenario import Scenario, Scheduled
@@ -22,7 +23,7 @@ def charge_trigger(bill: Bill, scenario: Scenario) -> None:
     trigger = usage.trigger
     if trigger.kind == "step_functions":
         price = bill.price(
-            "AWSStepFunctions", "StateTransitions", required=False, what="Step Functions state transitions"
+            *keys.STEP_FUNCTIONS_TRANSITIONS.at(), required=False, what="Step Functions state transitions"
         )
         if price is None:
             return
@@ -41,7 +42,7 @@ def charge_trigger(bill: Bill, scenario: Scenario) -> None:
         )
     else:
         price = bill.price(
-            "AmazonEventBridge", "Scheduler-Invocations", required=False, what="EventBridge Scheduler invocations"
+            *keys.EVENTBRIDGE_SCHEDULER_INVOCATIONS.at(), required=False, what="EventBridge Scheduler invocations"
         )
         if price is not None:
             bill.add(

@@ -2,7 +2,8 @@
 
 Rates are stored under service `ComputeSavingsPlans` with key `<term>:<service>:<usage type>`, e.g.
 `1y:AmazonEC2:BoxUsage:m6i.large` or `3y:AmazonECS:Fargate-vCPU-Hours:perCPU`, for the No Upfront
-payment option: the engine looks them up with the same keys as the on-demand rates they discount.
+payment option: the engine looks them up with the same keys as the on-demand rates they discount. Only the
+rates of prices the engine's price-key registry marks as discounted by Savings Plans are kept.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from urllib.parse import urljoin
 
 import ijson
 
-from pricing.catalogue import KEPT_USAGE_TYPES, strip_region
+from compute_advisor.engine import price_keys
 from pricing.normalize import Tally
+from pricing.price_list_items import strip_region
 from pricing.rows import PriceRow, SourceRef
 from pricing.sources.bulk_api import SourceUnavailable, _get, downloaded
 from pricing.sources.offer_file import OfferFileError
 
-SERVICE_CODE = "ComputeSavingsPlans"
+SERVICE_CODE = price_keys.SAVINGS_PLANS_SERVICE
 SP_INDEX_PATH = "/savingsPlan/v1.0/aws/AWSComputeSavingsPlan/current/region_index.json"
 TERMS = {1: "1y", 3: "3y"}
 SECONDS_PER_YEAR = 31536000
@@ -42,14 +44,11 @@ def _rate_row(
     tally: Tally,
 ) -> PriceRow | None:
     usage = strip_region(usage_type)
-    if service == "AmazonEC2":
-        # Linux, shared tenancy: the operation of Linux instances is plain RunInstances.
-        if not usage.startswith("BoxUsage:") or operation != "RunInstances":
-            return None
-    elif service == "AmazonECS":
-        if usage not in KEPT_USAGE_TYPES["AmazonECS"]:
-            return None
-    else:
+    discounted = price_keys.discounted_by_savings_plans(service, usage)
+    if discounted is None:
+        return None
+    # Linux, shared tenancy: the operation of Linux instances is plain RunInstances.
+    if service == "AmazonEC2" and operation != "RunInstances":
         return None
     try:
         usd = Decimal(str(price))
@@ -59,11 +58,12 @@ def _rate_row(
     if not usd.is_finite() or usd <= 0:
         tally.reject("rate is zero, negative or not finite")
         return None
+    service_code, key = price_keys.savings_plan_rate(term, service, usage)
     return PriceRow(
-        service_code=SERVICE_CODE,
+        service_code=service_code,
         region=region,
-        key=f"{term}:{service}:{usage}",
-        unit="vCPU-Hours" if "vCPU" in usage else "GB-Hours" if "GB-Hours" in usage else "Hrs",
+        key=key,
+        unit=discounted.unit,
         usd=usd,
         description=f"Compute Savings Plan, {term[0]} year, No Upfront: {service} {usage}",
         source_ref=source_ref,

@@ -8,7 +8,6 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def live_seeded(live_server, transactional_db):
-    call_command("load_catalog", verbosity=0)
     call_command("load_seed_prices", verbosity=0)
     return live_server
 

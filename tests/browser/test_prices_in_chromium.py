@@ -14,7 +14,6 @@ pytestmark = pytest.mark.browser
 def test_progress_updates_in_place_then_the_page_shows_the_new_snapshot(
     page, live_server, transactional_db, tmp_path, artifacts
 ):
-    call_command("load_catalog", verbosity=0)
     call_command("load_seed_prices", verbosity=0)
     refresh = refresh_start(source="offer_file", offer_files={("AmazonECS", "us-east-1"): str(ecs_offer(tmp_path))})
     page.goto(live_server.url + "/prices/")

@@ -7,7 +7,6 @@ pytestmark = pytest.mark.browser
 
 
 def test_walk_through_the_wizard(page, live_server, transactional_db, artifacts):
-    call_command("load_catalog", verbosity=0)
     call_command("load_seed_prices", verbosity=0)
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Not sure? Let the wizard recommend one").click()

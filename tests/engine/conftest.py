@@ -6,7 +6,7 @@ import pytest
 
 from compute_advisor.engine import Price, estimate, parse_scenario
 from compute_advisor.engine.money import cents
-from pricing.pricebook import seed_price_book
+from pricing.snapshot_book import seed_price_book
 
 SEED = "pricing/data/seed-snapshot.json"
 

@@ -274,8 +274,24 @@ def test_the_engine_imports_no_django():
     import sys
 
     code = (
-        "import sys, compute_advisor.engine, pricing.pricebook; "
+        "import sys, compute_advisor.engine, pricing.snapshot_book; "
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'django', 'celery', 'rest_framework'}); "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_engine_imports_nothing_above_it():
+    """Every engine module, imported on its own, brings in no other part of the project (no Django app)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import importlib, pkgutil, sys, compute_advisor.engine as engine; "
+        "[importlib.import_module(m.name) for m in pkgutil.walk_packages(engine.__path__, 'compute_advisor.engine.')]; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'compute_advisor', 'pricing', 'django'} "
+        "and not m.startswith('compute_advisor.engine') and m != 'compute_advisor'); "
         "print(bad); sys.exit(1 if bad else 0)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

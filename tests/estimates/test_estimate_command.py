@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from compute_advisor.comparison.service import comparison_from_data
-from pricing.pricebook import seed_price_book
+from pricing.snapshot_book import seed_price_book
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = {
@@ -83,7 +83,7 @@ def cli_database():
     db = ROOT / "test-artifacts" / "cli.sqlite3"
     db.unlink(missing_ok=True)
     env = {"PATH": "/usr/bin:/bin", "DEBUG": "1", "DATABASE_URL": f"sqlite:///{db}"}
-    for command in (["migrate", "-v0"], ["load_catalog", "-v0"], ["load_seed_prices"]):
+    for command in (["migrate", "-v0"], ["load_seed_prices"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
     yield db
     db.unlink(missing_ok=True)

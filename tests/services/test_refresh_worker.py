@@ -142,7 +142,6 @@ def wait_for(condition, timeout: float, what: str):
 
 
 def test_a_worker_refreshes_prices_and_the_new_snapshot_becomes_active(worker, tmp_path):
-    call_command("load_catalog", verbosity=0)
     call_command("load_seed_prices", verbosity=0)
     seed = price_snapshot_active()
     worker.start()
@@ -161,7 +160,6 @@ SCENARIO = {
 
 
 def test_a_worker_killed_mid_refresh_leaves_the_active_snapshot_and_the_next_worker_finishes(worker, tmp_path):
-    call_command("load_catalog", verbosity=0)
     call_command("load_seed_prices", verbosity=0)
     seed = price_snapshot_active()
     saved = [

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from compute_advisor.catalog.reference import AppRunnerSize
+from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.network import charge_data_transfer_out
 from compute_advisor.engine.options.base import Context, NotAvailable, fmt, no_purchase_model
+from compute_advisor.engine.reference import AppRunnerSize
 from compute_advisor.engine.result import OptionResult
 from compute_advisor.engine.usage import BilledHours, billed_hours
 
 OPTION = "app_runner"
-VCPU_KEY = "AppRunner-vCPU-hours"
-ACTIVE_GB_KEY = "AppRunner-GB-hours"
-PROVISIONED_GB_KEY = "AppRunner-Provisioned-GB-hours"
 MINIMUM_ACTIVE_VCPU_SECONDS = Decimal(60)
 
 
@@ -50,9 +48,9 @@ def price(ctx: Context) -> OptionResult:
     no_purchase_model(ctx, result.label)
     if workload.os == "windows":
         raise NotAvailable("App Runner runs Linux containers only.")
-    vcpu_rate = bill.price("AWSAppRunner", VCPU_KEY)
-    active_gb = bill.price("AWSAppRunner", ACTIVE_GB_KEY)
-    provisioned_gb = bill.price("AWSAppRunner", PROVISIONED_GB_KEY)
+    vcpu_rate = bill.price(*keys.APP_RUNNER_VCPU.at())
+    active_gb = bill.price(*keys.APP_RUNNER_MEMORY.at())
+    provisioned_gb = bill.price(*keys.APP_RUNNER_PROVISIONED_MEMORY.at())
     assert vcpu_rate and active_gb and provisioned_gb
     size = snap_size(
         ctx.catalog.app_runner_sizes,
@@ -85,30 +83,26 @@ def price(ctx: Context) -> OptionResult:
         idle = billed_hours(plan, lambda replicas: minimum * (1 - share) + max(minimum - replicas, 0) * share)
 
     bill.hourly(
-        "AWSAppRunner",
-        VCPU_KEY,
+        *keys.APP_RUNNER_VCPU.at(),
         hours=active_vcpu,
         per=size.vcpu,
         description=f"App Runner active instances, vCPU ({fmt(size.vcpu)} vCPU each)",
     )
     bill.hourly(
-        "AWSAppRunner",
-        ACTIVE_GB_KEY,
+        *keys.APP_RUNNER_MEMORY.at(),
         hours=active,
         per=size.memory_gib,
         description=f"App Runner active instances, memory ({fmt(size.memory_gib)} GB each)",
     )
     bill.hourly(
-        "AWSAppRunner",
-        PROVISIONED_GB_KEY,
+        *keys.APP_RUNNER_PROVISIONED_MEMORY.at(),
         hours=idle,
         per=size.memory_gib,
         description=f"App Runner provisioned (idle) instances, memory (at least {minimum} kept warm)",
     )
     if settings.automatic_deployments:
         bill.units(
-            "AWSAppRunner",
-            "AppRunner-AutomaticDeployment",
+            *keys.APP_RUNNER_AUTOMATIC_DEPLOYMENTS.at(),
             quantity=Decimal(1),
             description="App Runner automatic deployments (per application)",
             category="other",
@@ -117,8 +111,7 @@ def price(ctx: Context) -> OptionResult:
         )
     if settings.build_minutes_per_month:
         bill.units(
-            "AWSAppRunner",
-            "AppRunner-BuildMinutes",
+            *keys.APP_RUNNER_BUILD_MINUTES.at(),
             quantity=settings.build_minutes_per_month,
             description="App Runner build minutes",
             category="other",

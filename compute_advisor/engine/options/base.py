@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from compute_advisor.engine import price_keys
 from compute_advisor.engine.catalog import Catalog
 from compute_advisor.engine.pricebook import PriceBook
 from compute_advisor.engine.scenario import Scenario
@@ -47,11 +48,11 @@ def rate_key(ctx: Context, service_code: str, key: str) -> tuple[str, str]:
     """Where the rate for `key` under the scenario's purchase model lives in the price book.
 
     Compute Savings Plans rates are kept as service `ComputeSavingsPlans`, key `<term>:<service>:<key>`
-    (filled by a refresh from the AWS Price List's Savings Plans offer files).
+    (filled by a refresh from the AWS Price List's Savings Plans offer files; see `price_keys`).
     """
     term = SAVINGS_PLAN_TERMS.get(ctx.scenario.purchase)
     if term:
-        return ("ComputeSavingsPlans", f"{term}:{service_code}:{key}")
+        return price_keys.savings_plan_rate(term, service_code, key)
     return (service_code, key)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_FLOOR, Decimal
 
+from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.network import charge_data_transfer_out, charge_load_balancer, charge_public_ipv4
@@ -71,7 +72,7 @@ def price(ctx: Context) -> OptionResult:
             f"vCPU and {fmt(workload.memory_gib)} GB free for one container."
         )
     volume = Volume(size_gb=workload.disk_gib, kind=settings.ebs_volume_type)
-    ipv4 = ctx.book.get("AmazonVPC", "PublicIPv4:InUseAddress")
+    ipv4 = ctx.book.get(*keys.PUBLIC_IPV4_IN_USE.at())
     public = scenario.public_ipv4 or environment == "single_instance"
     per_hour_extra = volume_month_rate(ctx, volume) / ctx.hours + (ipv4.usd if ipv4 and public else ZERO)
     instance, _rate = min(fitting, key=lambda pair: (pair[1] + per_hour_extra, pair[0].vcpu, pair[0].name))

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from compute_advisor.catalog.reference import InstanceType
+from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.options.base import PURCHASE_NAMES, Context, NotAvailable, rate_key
+from compute_advisor.engine.reference import InstanceType
 from compute_advisor.engine.usage import BilledHours
 
 EC2_MINIMUM_SECONDS = Decimal(60)
@@ -34,8 +35,8 @@ class Volume:
 def instance_key(ctx: Context, name: str) -> tuple[str, str]:
     """Where the hourly rate of one instance type lives for the scenario's purchase model."""
     if ctx.scenario.purchase == "spot":
-        return ("AmazonEC2", f"SpotUsage:{name}")
-    return rate_key(ctx, "AmazonEC2", f"BoxUsage:{name}")
+        return keys.EC2_SPOT_INSTANCE.at(name)
+    return rate_key(ctx, *keys.EC2_INSTANCE.at(name))
 
 
 def priced_instance_types(ctx: Context, *, architecture: str) -> list[tuple[InstanceType, Decimal]]:
@@ -68,11 +69,11 @@ def _priced_instance_types(ctx: Context, *, architecture: str) -> list[tuple[Ins
 def volume_month_rate(ctx: Context, volume: Volume) -> Decimal:
     """The monthly cost of one volume, to compare instance types before billing it line by line."""
     book = ctx.book
-    size = book.get("AmazonEC2", f"EBS:VolumeUsage.{volume.kind}")
+    size = book.get(*keys.EBS_STORAGE[volume.kind].at())
     total = volume.size_gb * size.usd if size else ZERO
     if volume.kind == "gp3":
-        iops = book.get("AmazonEC2", "EBS:VolumeP-IOPS.gp3")
-        throughput = book.get("AmazonEC2", "EBS:VolumeP-Throughput.gp3")
+        iops = book.get(*keys.EBS_GP3_IOPS.at())
+        throughput = book.get(*keys.EBS_GP3_THROUGHPUT.at())
         if iops:
             total += (volume.iops - GP3_FREE_IOPS) * iops.usd
         if throughput:
@@ -84,8 +85,7 @@ def charge_volumes(bill: Bill, ctx: Context, volume: Volume, *, instance_hours: 
     months = instance_hours.times(1 / ctx.hours)  # volume-months: each volume exists while its instance runs
     kind = volume.kind
     bill.units(
-        "AmazonEC2",
-        f"EBS:VolumeUsage.{kind}",
+        *keys.EBS_STORAGE[kind].at(),
         quantity=months.times(volume.size_gb),
         description=f"EBS {kind} root volumes ({fmt_gb(volume.size_gb)} GB each)",
         category="storage",
@@ -94,8 +94,7 @@ def charge_volumes(bill: Bill, ctx: Context, volume: Volume, *, instance_hours: 
     )
     if kind == "gp3" and volume.iops > GP3_FREE_IOPS:
         bill.units(
-            "AmazonEC2",
-            "EBS:VolumeP-IOPS.gp3",
+            *keys.EBS_GP3_IOPS.at(),
             quantity=months.times(Decimal(volume.iops - GP3_FREE_IOPS)),
             description=f"EBS gp3 IOPS above the free 3,000 ({volume.iops} provisioned)",
             category="storage",
@@ -104,8 +103,7 @@ def charge_volumes(bill: Bill, ctx: Context, volume: Volume, *, instance_hours: 
         )
     if kind == "gp3" and volume.throughput_mibps > GP3_FREE_THROUGHPUT_MIBPS:
         bill.units(
-            "AmazonEC2",
-            "EBS:VolumeP-Throughput.gp3",
+            *keys.EBS_GP3_THROUGHPUT.at(),
             # The Price List prices gp3 throughput per GiBps-month; 1 GiBps is 1,024 MiB/s.
             quantity=months.times(Decimal(volume.throughput_mibps - GP3_FREE_THROUGHPUT_MIBPS) / 1024),
             description=f"EBS gp3 throughput above the free 125 MiB/s ({volume.throughput_mibps} MiB/s provisioned)",

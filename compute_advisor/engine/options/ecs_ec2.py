@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from compute_advisor.catalog.reference import InstanceType
+from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.network import (
@@ -31,12 +31,13 @@ from compute_advisor.engine.packing import (
     instances_for,
     registered_memory_mib,
 )
+from compute_advisor.engine.reference import InstanceType
 from compute_advisor.engine.result import OptionResult
 from compute_advisor.engine.triggers import charge_trigger
 from compute_advisor.engine.usage import BilledHours, UsagePlan, billed_hours
 
 OPTION = "ecs_ec2"
-IPV4_HOURLY_KEY = ("AmazonVPC", "PublicIPv4:InUseAddress")
+IPV4_HOURLY_KEY = keys.PUBLIC_IPV4_IN_USE.at()
 
 
 def instance_hours(plan: UsagePlan, fitted: Fit) -> tuple[BilledHours, int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from compute_advisor.catalog.reference import TaskSize
+from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.network import (
@@ -26,6 +26,7 @@ from compute_advisor.engine.options.base import (
     no_purchase_model,
     require_purchase_rate,
 )
+from compute_advisor.engine.reference import TaskSize
 from compute_advisor.engine.result import OptionResult
 from compute_advisor.engine.triggers import charge_trigger
 from compute_advisor.engine.usage import BilledHours, UsagePlan, billed_hours
@@ -43,9 +44,18 @@ SPOT_WARNING = (
 @dataclass(frozen=True)
 class Platform:
     name: str
-    vcpu_key: str
-    memory_key: str
-    os_key: str | None
+    vcpu: keys.PriceKey
+    memory: keys.PriceKey
+    os_licence: keys.PriceKey | None
+
+
+# Linux rates by (architecture, Spot).
+LINUX_RATES = {
+    ("x86_64", False): (keys.FARGATE_VCPU, keys.FARGATE_MEMORY),
+    ("arm64", False): (keys.FARGATE_ARM_VCPU, keys.FARGATE_ARM_MEMORY),
+    ("x86_64", True): (keys.FARGATE_SPOT_VCPU, keys.FARGATE_SPOT_MEMORY),
+    ("arm64", True): (keys.FARGATE_SPOT_ARM_VCPU, keys.FARGATE_SPOT_ARM_MEMORY),
+}
 
 
 def platform(os: str, architecture: str, *, spot: bool) -> Platform:
@@ -54,16 +64,9 @@ def platform(os: str, architecture: str, *, spot: bool) -> Platform:
             raise NotAvailable("Fargate runs Windows containers on x86_64 only.")
         if spot:
             raise NotAvailable("Fargate Spot does not run Windows containers.")
-        return Platform(
-            "Windows/x86",
-            "Fargate-Windows-vCPU-Hours:perCPU",
-            "Fargate-Windows-GB-Hours",
-            "Fargate-Windows-OS-Hours:perCPU",
-        )
-    arm = "ARM-" if architecture == "arm64" else ""
-    spot_prefix = "SpotUsage-" if spot else ""
-    name = "Linux/ARM" if arm else "Linux/x86"
-    return Platform(name, f"{spot_prefix}Fargate-{arm}vCPU-Hours:perCPU", f"{spot_prefix}Fargate-{arm}GB-Hours", None)
+        return Platform("Windows/x86", keys.FARGATE_WINDOWS_VCPU, keys.FARGATE_WINDOWS_MEMORY, keys.FARGATE_WINDOWS_OS)
+    vcpu, memory = LINUX_RATES[(architecture, spot)]
+    return Platform("Linux/ARM" if architecture == "arm64" else "Linux/x86", vcpu, memory, None)
 
 
 def snap_task_size(
@@ -106,8 +109,8 @@ def charge_fargate_tasks(
             f"Fargate tasks have at most {fmt(MAX_EPHEMERAL_GB)} GB of ephemeral storage; "
             f"the workload asks for {fmt(workload.ephemeral_storage_gib)} GB."
         )
-    vcpu_where = require_purchase_rate(ctx, "AmazonECS", plat.vcpu_key, f"Fargate vCPU ({plat.name})")
-    memory_where = require_purchase_rate(ctx, "AmazonECS", plat.memory_key, f"Fargate memory ({plat.name})")
+    vcpu_where = require_purchase_rate(ctx, *plat.vcpu.at(), f"Fargate vCPU ({plat.name})")
+    memory_where = require_purchase_rate(ctx, *plat.memory.at(), f"Fargate memory ({plat.name})")
     vcpu_rate, memory_rate = bill.price(*vcpu_where), bill.price(*memory_where)
     assert vcpu_rate is not None and memory_rate is not None
     size = ctx.book.memo(
@@ -131,13 +134,12 @@ def charge_fargate_tasks(
     tenancy = " Spot" if spot else ""
     bill.hourly(*vcpu_where, hours=hours, per=size.vcpu, description=f"Fargate{tenancy} vCPU ({plat.name})")
     bill.hourly(*memory_where, hours=hours, per=size.memory_gib, description=f"Fargate{tenancy} memory ({plat.name})")
-    if plat.os_key:
-        bill.hourly("AmazonECS", plat.os_key, hours=hours, per=size.vcpu, description="Fargate Windows OS licence")
+    if plat.os_licence:
+        bill.hourly(*plat.os_licence.at(), hours=hours, per=size.vcpu, description="Fargate Windows OS licence")
     extra_storage = max(workload.ephemeral_storage_gib - FREE_EPHEMERAL_GB, ZERO)
     if extra_storage:
         bill.hourly(
-            "AmazonECS",
-            "Fargate-EphemeralStorage-GB-Hours",
+            *keys.FARGATE_EPHEMERAL_STORAGE.at(),
             hours=hours,
             per=extra_storage,
             description=f"Fargate ephemeral storage above the free 20 GB ({fmt(extra_storage)} GB a task)",

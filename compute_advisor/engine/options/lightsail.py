@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from compute_advisor.catalog.reference import LightsailBundle
+from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO, ceil_int
 from compute_advisor.engine.options.base import Context, NotAvailable, fmt, no_purchase_model
 from compute_advisor.engine.pricebook import Price
+from compute_advisor.engine.reference import LightsailBundle
 from compute_advisor.engine.result import LineItem, OptionResult
 
 INSTANCE = "lightsail_instance"
 CONTAINER = "lightsail_container"
-OVERAGE_KEY = "DataTransfer-Out-Overage"
-LOAD_BALANCER_KEY = "LoadBalancer"
 
 
 def charge_plan(bill: Bill, ctx: Context, price: Price, *, count: int, what: str, category: str = "compute") -> None:
@@ -59,8 +58,7 @@ def charge_overage(bill: Bill, ctx: Context, *, allowance_gb: Decimal | None) ->
     bill.result.configuration["transfer_allowance_gb"] = allowance_gb
     if overage:
         bill.units(
-            "AmazonLightsail",
-            OVERAGE_KEY,
+            *keys.LIGHTSAIL_TRANSFER_OVERAGE.at(),
             quantity=overage,
             description=f"Lightsail data transfer out above the {fmt(allowance_gb)} GB allowance",
             category="transfer",
@@ -94,7 +92,7 @@ def price_instance(ctx: Context) -> OptionResult:
         bundles = [b for b in bundles if pinned in (b.bundle_id, b.bundle_id.split("_")[0], b.name.lower())]
         if not bundles:
             raise NotAvailable(f"No {workload.os.title()} Lightsail bundle is called {pinned!r}.")
-    priced = [(b, ctx.book.get("AmazonLightsail", f"Bundle:{b.bundle_id}")) for b in bundles]
+    priced = [(b, ctx.book.get(*keys.LIGHTSAIL_BUNDLE.at(b.bundle_id))) for b in bundles]
     fitting = [
         (b, p) for b, p in priced if p is not None and b.vcpu >= workload.vcpu and b.memory_gib >= workload.memory_gib
     ]
@@ -110,7 +108,7 @@ def price_instance(ctx: Context) -> OptionResult:
             f"{fmt(workload.memory_gib)} GB."
         )
     replicas = ctx.plan.peak_replicas
-    overage_rate = ctx.book.get("AmazonLightsail", OVERAGE_KEY)
+    overage_rate = ctx.book.get(*keys.LIGHTSAIL_TRANSFER_OVERAGE.at())
     out = scenario.traffic.data_transfer_out_gib
     cap_hours = Decimal(ctx.catalog.lightsail_hours_per_month)
 
@@ -154,7 +152,7 @@ def price_instance(ctx: Context) -> OptionResult:
         scenario.load_balancer == "auto" and ctx.plan.runs is None and count > 1
     )
     if wants_lb:
-        lb = bill.price("AmazonLightsail", LOAD_BALANCER_KEY, required=False, what="the Lightsail load balancer")
+        lb = bill.price(*keys.LIGHTSAIL_LOAD_BALANCER.at(), required=False, what="the Lightsail load balancer")
         if lb is not None:
             charge_plan(bill, ctx, lb, count=1, what="Lightsail load balancer", category="load_balancer")
     result.configuration.update(
@@ -189,7 +187,7 @@ def price_container(ctx: Context) -> OptionResult:
     powers = [p for p in ctx.catalog.lightsail_powers if not pinned or p.power == pinned]
     if pinned and not powers:
         raise NotAvailable(f"Lightsail has no container power called {pinned!r} in the catalog.")
-    priced = [(p, ctx.book.get("AmazonLightsail", f"ContainerPower:{p.power}")) for p in powers]
+    priced = [(p, ctx.book.get(*keys.LIGHTSAIL_CONTAINER_POWER.at(p.power))) for p in powers]
     fitting = [
         (p, q) for p, q in priced if q is not None and p.vcpu >= workload.vcpu and p.memory_gib >= workload.memory_gib
     ]

@@ -8,9 +8,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pricing.catalogue import SERVICES
 from pricing.fetchers import fetch_part
 from pricing.models import PriceRefresh
+from pricing.price_list_items import SERVICES
 from pricing.refresh import (
     RefreshRefused,
     refresh_fail,

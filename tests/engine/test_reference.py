@@ -1,11 +1,11 @@
-"""The catalog's sizes and limits agree with AWS's published tables."""
+"""The engine's reference sizes and limits agree with AWS's published tables."""
 
 from decimal import Decimal as D
 from itertools import pairwise
 
 import pytest
 
-from compute_advisor.catalog import reference
+from compute_advisor.engine import reference
 
 
 def memories(vcpu: str, os: str = "linux") -> list[D]:

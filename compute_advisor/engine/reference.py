@@ -1,7 +1,10 @@
-"""The catalog's reference data, read from the files in `data/` as plain Python.
+"""The engine's reference data, read from the files in `data/` as plain Python: the services and their
+notices, Fargate task sizes, App Runner sizes, Lightsail bundles, powers and limits, EC2 instance types and
+their ECS ENI-trunking limits.
 
-No Django import: the cost engine reads sizes and limits from here, and the catalog app copies the
-same records into the database for its pages and admin. One source of truth, two readers.
+No Django import: the engine prices against these records (through `engine.catalog`), and the catalog pages
+and the API show the same records, read from here. One source of truth, one reader. The `*.sources.json`
+files beside the CSV files say where their rows come from.
 """
 
 from __future__ import annotations
@@ -102,6 +105,10 @@ class InstanceType:
     branch_enis: int | None
     hypervisor: str
     bare_metal: bool
+
+    @property
+    def memory_gib(self) -> Decimal | None:
+        return None if self.memory_mib is None else Decimal(self.memory_mib) / 1024
 
 
 def _read_json(name: str) -> dict[str, Any]:

@@ -1,0 +1,96 @@
+"""Which AWS Price List items a refresh keeps, and the stable keys it stores them under.
+
+A refresh keeps what the engine reads: the entries of the price-key registry
+(`compute_advisor.engine.price_keys`) whose source is the Price List. The rest of the registry (Lightsail's
+monthly plans, Spot rates, Step Functions) no Price List file gives, so a refresh carries it over.
+
+A Price List usage type carries a region prefix ("USE1-", "EU-", "APS1-"; none in us-east-1 for EC2).
+Without it, it names the same thing in every region, so it is the stable key the engine looks up.
+"""
+
+from __future__ import annotations
+
+import re
+
+from compute_advisor.engine import price_keys
+
+SAVINGS_PLANS_SERVICE = price_keys.SAVINGS_PLANS_SERVICE
+# Every registry entry a refresh takes from the Price List (the Savings Plans rates among them).
+REFRESHED_KEYS = tuple(k for k in price_keys.PRICE_KEYS if k.source == price_keys.PRICE_LIST)
+# Services a refresh pulls from the Price List, in the registry's order.
+SERVICES = tuple(dict.fromkeys(k.service_code for k in REFRESHED_KEYS))
+REGION_PREFIX = re.compile(r"^[A-Z]{2,}\d*-")
+
+# Keys kept as they are (after the region prefix is removed; load balancers with their kind in front).
+KEPT_KEYS: dict[str, frozenset[str]] = {
+    service: frozenset(k.key for k in REFRESHED_KEYS if k.service_code == service and not k.is_pattern)
+    for service in SERVICES
+    if service != SAVINGS_PLANS_SERVICE
+}
+# Families of keys kept by a rule of their own (`normalize.wanted`): EC2 instances (Linux, shared tenancy)
+# and the tiers of data transfer out (one Price List item holds every tier).
+INSTANCE_HOURS = price_keys.EC2_INSTANCE
+TRANSFER_OUT = price_keys.TRANSFER_OUT
+TRANSFER_OUT_USAGE = TRANSFER_OUT.prefix.removesuffix(":")
+KEPT_FAMILIES = (INSTANCE_HOURS, TRANSFER_OUT)
+# Load balancer usage types are kept per product family, which tells an ALB from an NLB; the stored key
+# names the kind first ("ALB:LCUUsage").
+LOAD_BALANCER_FAMILIES = {"Load Balancer-Application": "ALB", "Load Balancer-Network": "NLB"}
+EC2_INSTANCE_FILTER = {
+    "operatingSystem": "Linux",
+    "tenancy": "Shared",
+    "preInstalledSw": "NA",
+    "capacitystatus": "Used",
+    "licenseModel": "No License required",
+}
+
+
+def load_balancer_key(product_family: str, usage: str) -> str | None:
+    kind = LOAD_BALANCER_FAMILIES.get(product_family)
+    return None if kind is None else f"{kind}:{usage}"
+
+
+# Units as the seed file writes them, keyed by the Price List's unit names.
+UNITS = {
+    "Hrs": "Hrs",
+    "hours": "Hrs",
+    "Hours": "Hrs",
+    "vCPU-Hours": "vCPU-Hours",
+    "GB-Hours": "GB-Hours",
+    "GB-Mo": "GB-Mo",
+    "IOPS-Mo": "IOPS-Mo",
+    "GiBps-mo": "GiBps-Mo",
+    "GiBps-Mo": "GiBps-Mo",
+    "LCU-Hrs": "LCU-Hrs",
+    "NLCU-Hrs": "NLCU-Hrs",
+    "GB": "GB",
+}
+
+
+def strip_region(usage_type: str) -> str:
+    return REGION_PREFIX.sub("", usage_type, count=1)
+
+
+# The Price List bills vCPU and GB dimensions of Fargate and App Runner in "hours" units; name them by
+# what they count so a line item reads "vCPU-hours".
+def unit_for(key: str, price_list_unit: str) -> str:
+    if price_list_unit.lower() in {"hrs", "hours"}:
+        if "vCPU" in key:
+            return "vCPU-Hours"
+        if "GB-Hours" in key or "GB-hours" in key:
+            return "GB-Hours"
+        if key.endswith("LCUUsage"):
+            return "NLCU-Hrs" if key.startswith("NLB") else "LCU-Hrs"
+    return UNITS.get(price_list_unit, price_list_unit)
+
+
+def transfer_tier_key(begin: str, end: str) -> str:
+    """The key of one tier of data transfer out, from the tier's range in GB."""
+    named = {
+        ("0", "10240"): "0-10TB",
+        ("10240", "51200"): "10-50TB",
+        ("51200", "153600"): "50-150TB",
+        ("153600", "Inf"): "150TB-plus",
+        ("0", "100"): price_keys.TRANSFER_OUT_FREE_TIER,
+    }
+    return TRANSFER_OUT.at(named.get((begin, end), f"{begin}-{end}GB"))[1]

@@ -1,0 +1,144 @@
+"""A refresh keeps exactly what the engine's price-key registry says it brings from the Price List, no more."""
+
+from compute_advisor.engine import price_keys
+from pricing.normalize import Tally
+from pricing.price_list_items import KEPT_FAMILIES, REFRESHED_KEYS, SERVICES
+from pricing.refresh import REQUIRED_KEYS
+from pricing.sources.bulk_api import rows_from_offer_file
+from pricing.sources.savings_plans import rows_from_savings_plan_file
+from tests.pricing.offer_generator import (
+    ec2_instance,
+    transfer_out,
+    usage_item,
+    write_offer_path,
+    write_savings_plans_file,
+)
+
+REGION = "eu-west-1"  # usage types carry a region prefix (EU-) here, as most regions' do
+# The Price List product family of each kind of fixed key; which family is not what decides what is kept.
+FAMILIES = {"AmazonEC2": "Storage", "AmazonVPC": "IP Address", "AmazonECS": "Compute", "AWSAppRunner": "Compute"}
+LOAD_BALANCERS = {"ALB": "Load Balancer-Application", "NLB": "Load Balancer-Network"}
+# Items in the same files that the engine never reads, or that no refresh may take from the Price List.
+DECOYS = {
+    "AmazonEC2": ["EBS:VolumeUsage.io2", "EBS:SnapshotUsage", "BoxUsage:m6i.large"],  # the last: not an instance
+    "AmazonECS": ["ECS-Anywhere-Instance-Hours", "SpotUsage-Fargate-vCPU-Hours:perCPU", "Fargate-GB-Hours-Extra"],
+    "AWSAppRunner": ["AppRunner-Requests"],
+    "AmazonVPC": ["NatGateway-Hours", "PublicIPv4:InUseAddressExtra"],
+}
+
+
+def fixed_keys(service_code):
+    return {
+        k.key for k in price_keys.PRICE_KEYS if k.service_code == service_code and k.source == price_keys.PRICE_LIST
+    } - {k.key for k in price_keys.PRICE_KEYS if k.is_pattern}
+
+
+def offer_items(service_code):
+    """One item for every key the registry lists for the service, and the decoys."""
+    if service_code == "AWSELB":
+        items = [
+            usage_item(
+                f"LB{i}", REGION, "AWSELB", LOAD_BALANCERS[key.split(":")[0]], key.split(":")[1], "0.0225", "Hrs"
+            )
+            for i, key in enumerate(sorted(fixed_keys("AWSELB")))
+        ]
+        # Gateway and Classic Load Balancers bill the same usage types; the engine prices neither.
+        items.append(
+            usage_item("GWLB", REGION, "AWSELB", "Load Balancer-Gateway", "LoadBalancerUsage", "0.0125", "Hrs")
+        )
+        items.append(usage_item("CLB", REGION, "AWSELB", "Load Balancer", "LoadBalancerUsage", "0.028", "Hrs"))
+        return items
+    if service_code == "AWSDataTransfer":
+        tiers = [("0", "100", "0"), ("100", "10240", "0.09"), ("10240", "Inf", "0.085")]
+        inbound = transfer_out("DTIN", REGION, [("0", "Inf", "0.01")])
+        inbound.attributes["toLocation"] = "EU (London)"
+        return [transfer_out("DT", REGION, tiers), inbound]
+    items = [
+        usage_item(f"K{i}", REGION, service_code, FAMILIES[service_code], key, "0.5", "Hrs")
+        for i, key in enumerate(sorted(fixed_keys(service_code)))
+    ]
+    items += [
+        usage_item(f"D{i}", REGION, service_code, "Other", key, "0.5", "Hrs")
+        for i, key in enumerate(DECOYS.get(service_code, []))
+    ]
+    if service_code == "AmazonEC2":
+        items += [
+            ec2_instance("I1", REGION, "m6i.large", "0.107"),
+            ec2_instance("I2", REGION, "m7g.large", "0.0892"),
+            ec2_instance("W1", REGION, "m6i.large", "0.199", operatingSystem="Windows"),
+            ec2_instance("H1", REGION, "m6i.large", "0.118", tenancy="Dedicated"),
+        ]
+    return items
+
+
+def kept_keys(tmp_path, service_code):
+    path = write_offer_path(tmp_path / f"{service_code}.json", offer_code=service_code, items=offer_items(service_code))
+    _, rows = rows_from_offer_file(path, service_code=service_code, region=REGION, tally=Tally())
+    keys = [row.key for row in rows]
+    assert len(keys) == len(set(keys)), keys  # one item per key: no Windows, dedicated or decoy twin
+    return set(keys)
+
+
+def test_a_refresh_pulls_the_services_the_registry_names():
+    assert set(SERVICES) == {
+        "AmazonEC2",
+        "AmazonECS",
+        "AWSELB",
+        "AWSAppRunner",
+        "AWSDataTransfer",
+        "AmazonVPC",
+        "ComputeSavingsPlans",
+    }
+    assert {k.service_code for k in REFRESHED_KEYS} == set(SERVICES)
+
+
+def test_each_refreshed_service_keeps_exactly_the_registry_keys(tmp_path):
+    kept = {service: kept_keys(tmp_path, service) for service in SERVICES if service != "ComputeSavingsPlans"}
+    for service, keys in kept.items():
+        registry = [k for k in REFRESHED_KEYS if k.service_code == service]
+        # Everything kept is a key the registry lists as coming from the Price List ...
+        assert all(any(k.matches(service, key) for k in registry) for key in keys), (service, keys)
+        # ... and every such key the file offers is kept.
+        assert fixed_keys(service) <= keys, service
+    assert {"BoxUsage:m6i.large", "BoxUsage:m7g.large"} <= kept["AmazonEC2"]
+    assert kept["AWSDataTransfer"] == {
+        "DataTransfer-Out-Bytes:free",
+        "DataTransfer-Out-Bytes:100-10240GB",
+        "DataTransfer-Out-Bytes:10240-InfGB",
+    }
+    assert kept["AWSELB"] == {"ALB:LoadBalancerUsage", "ALB:LCUUsage", "NLB:LoadBalancerUsage", "NLB:LCUUsage"}
+    assert "SpotUsage-Fargate-vCPU-Hours:perCPU" not in kept["AmazonECS"]  # carried over, not refreshed
+
+
+def test_every_family_of_keys_a_refresh_brings_has_a_rule_that_keeps_it():
+    families = {
+        (k.service_code, k.key) for k in REFRESHED_KEYS if k.is_pattern and k.service_code != "ComputeSavingsPlans"
+    }
+    assert (
+        families
+        == {(k.service_code, k.key) for k in KEPT_FAMILIES}
+        == {
+            ("AmazonEC2", "BoxUsage:<instance type>"),
+            ("AWSDataTransfer", "DataTransfer-Out-Bytes:<tier>"),
+        }
+    )
+
+
+def test_the_required_keys_are_the_registrys():
+    assert set(REQUIRED_KEYS) == {k.at() for k in price_keys.PRICE_KEYS if k.required}
+    assert all(any(k.matches(*where) for k in REFRESHED_KEYS) for where in REQUIRED_KEYS)
+
+
+def test_savings_plans_rates_are_kept_for_what_the_registry_says_they_discount(tmp_path):
+    discounted = [k for k in price_keys.PRICE_KEYS if k.savings_plans]
+    fixed = [k.key for k in discounted if not k.is_pattern]
+    usage = {**{key: "0.02" for key in fixed}, "BoxUsage:m6i.large": "0.0655"}
+    # Rates the engine never reads: a Windows OS licence, ephemeral storage.
+    usage |= {"Fargate-Windows-OS-Hours:perCPU": "0.03", "Fargate-EphemeralStorage-GB-Hours": "0.0001"}
+    path = write_savings_plans_file(tmp_path / "sp.json", region=REGION, rates={("1yr", "No Upfront"): usage})
+    _, rows = rows_from_savings_plan_file(path, region=REGION, tally=Tally())
+    keys = {row.key for row in rows}
+    assert keys == {f"1y:AmazonECS:{key}" for key in fixed} | {"1y:AmazonEC2:BoxUsage:m6i.large"}
+    for row in rows:
+        entry = price_keys.find(row.service_code, row.key)
+        assert entry is not None and entry.source == price_keys.PRICE_LIST and entry.unit == row.unit
