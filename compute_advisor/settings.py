@@ -210,7 +210,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "compute-advisor API",
-    "DESCRIPTION": "Price a containerised workload on every way AWS offers to run it (../shared/CONTRACT.md).",
+    "DESCRIPTION": (
+        "Price a containerised workload on every way AWS offers to run it. Scenarios and results follow the "
+        "scenario contract, docs/CONTRACT.md in the repository."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # The documentation page's assets come from the app itself, not a CDN.

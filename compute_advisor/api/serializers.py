@@ -53,7 +53,7 @@ class TrafficSerializer(serializers.Serializer):
 
 
 class ScenarioSerializer(serializers.Serializer):
-    """The scenario of the contract (../shared/CONTRACT.md)."""
+    """The scenario of the contract (docs/CONTRACT.md)."""
 
     region = serializers.RegexField(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", help_text="An AWS region code: us-east-1.")
     workload = WorkloadSerializer()

@@ -1,4 +1,4 @@
-"""The scenario of ../shared/CONTRACT.md: parsed and checked, with a message for each bad field."""
+"""The scenario of docs/CONTRACT.md: parsed and checked, with a message for each bad field."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ INPUT_ERROR = 2
 
 
 class Command(BaseCommand):
-    help = "Price a scenario (../shared/CONTRACT.md) on every option it asks for and print the result."
+    help = "Price a scenario (the contract in docs/CONTRACT.md) on every option it asks for and print the result."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--input", required=True, help="Scenario JSON file, or - for standard input.")
