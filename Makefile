@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Read by compute_advisor/settings.py (DEVELOPMENT_KEY_FILE) when SECRET_KEY is not set.
+DEV_KEY := var/development-secret-key
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages, installed only when missing: what the app needs (WeasyPrint renders PDFs with
@@ -17,18 +19,27 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MANAGE := DEBUG=$${DEBUG:-1} $(BIN)/python manage.py
 TEST_MANAGE := DJANGO_SETTINGS_MODULE=compute_advisor.settings_test $(BIN)/python manage.py
 
-.PHONY: help install run serve load test bench fuzz lint fmt reset-db system-deps system-test-deps migrate seed
+# Steps the targets below call; not for users, so `make help` leaves them out (tests/test_docs.py checks
+# that it lists every other target).
+INTERNAL_TARGETS := system-deps system-test-deps apt-install
+.PHONY: help install run serve load test bench fuzz lint fmt reset-db migrate seed $(INTERNAL_TARGETS)
 
 help:
-	@echo "make run    set up, load the seed prices and serve on http://$(HOST):$(PORT)"
-	@echo "make test   set up and run every test"
-	@echo "make serve  production mode: gunicorn, Celery worker and beat (needs DATABASE_URL, REDIS_URL, SECRET_KEY)"
-	@echo "make load   start the production stack on 127.0.0.1 and measure it under load"
-	@echo "make bench  benchmarks that print figures"
-	@echo "make fuzz   schemathesis against the API with more generated cases"
-	@echo "make lint   ruff"
+	@echo "make run       set up, load the seed prices and serve on http://$(HOST):$(PORT)"
+	@echo "make test      set up and run every test (PYTEST_ARGS=... to pass pytest options)"
+	@echo "make install   create .venv, install the locked dependencies and make a development SECRET_KEY"
+	@echo "make migrate   install, apply the database migrations and load the catalog"
+	@echo "make seed      migrate, and load the seed prices when no snapshot is active"
+	@echo "make reset-db  delete db.sqlite3 and load the catalog and the seed prices again"
+	@echo "make serve     production mode: gunicorn, Celery worker and beat (needs DATABASE_URL, REDIS_URL, SECRET_KEY)"
+	@echo "make load      start the production stack on 127.0.0.1 and measure it under load"
+	@echo "make bench     benchmarks that print figures"
+	@echo "make fuzz      schemathesis against the API with more generated cases (FUZZ_EXAMPLES, default 1000)"
+	@echo "make lint      ruff check and ruff format --check"
+	@echo "make fmt       ruff format, then ruff check --fix"
+	@echo "make help      this list"
 
-install: $(STAMP)
+install: $(STAMP) $(DEV_KEY)
 
 # Re-installs only when the project or its lock changes, so a second `make` is quick.
 $(STAMP): pyproject.toml requirements.lock
@@ -37,6 +48,12 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
+
+# The key the settings use when SECRET_KEY is not in the environment, so that every README command works
+# from a plain shell. Random, made once per checkout, mode 600, git-ignored (var/); production refuses it.
+$(DEV_KEY): | $(STAMP)
+	@$(BIN)/python -c 'import sys; from pathlib import Path; from compute_advisor.lib.env import development_key_create; \
+		development_key_create(Path(sys.argv[1])) and print("made a development SECRET_KEY in", sys.argv[1])' $@
 
 migrate: install
 	$(MANAGE) migrate --noinput

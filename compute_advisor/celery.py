@@ -4,7 +4,12 @@ import os
 
 from celery import Celery
 
+from compute_advisor.lib.env import settings_or_exit
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compute_advisor.settings")
+# `celery -A compute_advisor ...` with a setting it cannot read: one line that names it, not a traceback.
+# (Inside Django, which imports this module once the settings are loaded, this does nothing.)
+settings_or_exit("celery")
 
 app = Celery("compute_advisor")
 app.config_from_object("django.conf:settings", namespace="CELERY")

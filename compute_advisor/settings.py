@@ -10,18 +10,17 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from compute_advisor.lib.env import database_config, env_bool, env_int, env_list, env_str, redis_url
+from compute_advisor.lib.env import database_config, env_bool, env_int, env_list, env_str, redis_url, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    # Only for a developer's machine: DEBUG is on and nobody set a key.
-    SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"
+# Without SECRET_KEY in the environment, the development key `make install` made on this machine (git-ignored,
+# mode 600), so that manage.py and celery work from a plain shell. Production brings its own: scripts/serve.py
+# refuses to start without one or with this one, and `manage.py check --deploy` warns of it (security.W009).
+DEVELOPMENT_KEY_FILE = BASE_DIR / "var" / "development-secret-key"
+SECRET_KEY = secret_key(development_key_file=DEVELOPMENT_KEY_FILE)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -213,7 +212,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "compute-advisor API",
-    "DESCRIPTION": "Price a containerised workload on every way AWS offers to run it (../shared/CONTRACT.md).",
+    "DESCRIPTION": (
+        "Price a containerised workload on every way AWS offers to run it. Scenarios and results follow the "
+        "scenario contract, docs/CONTRACT.md in the repository."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # The documentation page's assets come from the app itself, not a CDN.

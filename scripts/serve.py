@@ -24,15 +24,18 @@ MANAGE = [PYTHON, str(ROOT / "manage.py")]
 REQUIRED = {
     "DATABASE_URL": "the PostgreSQL database, e.g. postgres://user@127.0.0.1:5432/compute_advisor",
     "REDIS_URL": "Redis for the cache and the Celery broker, e.g. redis://127.0.0.1:6379/0",
-    "SECRET_KEY": "a long random string, e.g. from: python -c 'import secrets; print(secrets.token_urlsafe(50))'",
+    "SECRET_KEY": "a long random string, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'",
 }
+# The development key `make install` writes (compute_advisor.lib.env.DEVELOPMENT_KEY_PREFIX) and the keys Django's
+# startproject makes carry Django's mark of a key not meant for production; production must bring its own.
+DEVELOPMENT_KEY_PREFIX = "django-insecure-"
 STOP_SECONDS = 35  # gunicorn's graceful timeout is 30 s
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--port", type=int, default=os.environ.get("PORT", "8000"))
     parser.add_argument("--no-worker", action="store_true", help="Run no Celery worker here (one runs elsewhere).")
     parser.add_argument("--no-beat", action="store_true", help="Run no Celery beat here (one runs elsewhere).")
     parser.add_argument("--skip-setup", action="store_true", help="Do not migrate, load data or collect static.")
@@ -41,6 +44,13 @@ def main(argv: list[str] | None = None) -> int:
     missing = [f"  {name}: {why}" for name, why in REQUIRED.items() if not os.environ.get(name, "").strip()]
     if missing:
         print("Production mode needs these environment variables:\n" + "\n".join(missing), file=sys.stderr)
+        return 2
+    if os.environ["SECRET_KEY"].strip().startswith(DEVELOPMENT_KEY_PREFIX):
+        print(
+            f"Production mode refuses a SECRET_KEY that starts with {DEVELOPMENT_KEY_PREFIX!r} (a development key):\n"
+            f"  SECRET_KEY: {REQUIRED['SECRET_KEY']}",
+            file=sys.stderr,
+        )
         return 2
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "compute_advisor.settings", "DEBUG": "0"}
 

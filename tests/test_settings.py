@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from compute_advisor.lib.env import database_config, env_bool, env_int, env_list, redis_url
+from compute_advisor.lib.env import (
+    DEVELOPMENT_KEY_PREFIX,
+    database_config,
+    development_key_create,
+    env_bool,
+    env_int,
+    env_list,
+    redis_url,
+    secret_key,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,7 +105,7 @@ def test_the_settings_module_reads_every_variable_from_the_environment():
 
 def test_without_configuration_it_runs_embedded_with_eager_tasks():
     result = settings_in_subprocess(
-        {"DEBUG": "1"},
+        {"DEBUG": "1", "SECRET_KEY": "k" * 50},
         "s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.CELERY_TASK_ALWAYS_EAGER",
     )
     assert result.returncode == 0, result.stderr
@@ -107,7 +116,49 @@ def test_without_configuration_it_runs_embedded_with_eager_tasks():
     ]
 
 
-def test_it_demands_a_secret_key_when_debug_is_off():
-    result = settings_in_subprocess({"DEBUG": "0"}, "s.SECRET_KEY")
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+def test_the_secret_key_in_the_environment_wins_over_the_development_key(tmp_path):
+    development_key_create(tmp_path / "key")
+    assert secret_key(development_key_file=tmp_path / "key", environ={"SECRET_KEY": " from-the-environment "}) == (
+        "from-the-environment"
+    )
+
+
+def test_without_a_secret_key_it_reads_the_development_key_make_install_made(tmp_path):
+    key_file = tmp_path / "var" / "development-secret-key"
+    assert development_key_create(key_file) is True
+    key = secret_key(development_key_file=key_file, environ={})
+    assert key == key_file.read_text().strip()
+    assert key.startswith(DEVELOPMENT_KEY_PREFIX) and len(key) >= 50 + len(DEVELOPMENT_KEY_PREFIX)
+    assert key_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_it_never_replaces_a_development_key_and_makes_a_new_one_each_checkout(tmp_path):
+    development_key_create(tmp_path / "a")
+    first = (tmp_path / "a").read_text()
+    assert development_key_create(tmp_path / "a") is False
+    assert (tmp_path / "a").read_text() == first
+    development_key_create(tmp_path / "b")
+    assert (tmp_path / "b").read_text() != first
+
+
+def test_without_a_secret_key_or_a_development_key_it_says_both_ways_out(tmp_path):
+    with pytest.raises(ImproperlyConfigured, match=r"SECRET_KEY is not set .* run `make install` .* or set SECRET_KEY"):
+        secret_key(development_key_file=tmp_path / "absent", environ={"SECRET_KEY": ""})
+
+
+def test_it_refuses_a_development_key_file_that_holds_something_else(tmp_path):
+    (tmp_path / "key").write_text("hunter2\n")
+    with pytest.raises(ImproperlyConfigured, match="does not hold a development key"):
+        secret_key(development_key_file=tmp_path / "key", environ={})
+
+
+def test_the_development_key_carries_djangos_mark_of_an_insecure_key():
+    from django.core.checks.security.base import SECRET_KEY_INSECURE_PREFIX
+
+    assert DEVELOPMENT_KEY_PREFIX == SECRET_KEY_INSECURE_PREFIX
+
+
+def test_the_settings_read_the_development_key_from_var():
+    from django.conf import settings
+
+    assert settings.DEVELOPMENT_KEY_FILE == ROOT / "var" / "development-secret-key"

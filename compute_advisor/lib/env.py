@@ -6,12 +6,18 @@ Settings must never parse a bad value silently: `DEBUG=yes please` is an error, 
 from __future__ import annotations
 
 import os
+import secrets
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+# Django's own mark of a key not meant for production (django.core.checks.security.base.SECRET_KEY_INSECURE_PREFIX):
+# `manage.py check --deploy` warns of such a key (security.W009), and scripts/serve.py refuses it.
+DEVELOPMENT_KEY_PREFIX = "django-insecure-"
 
 
 def env_str(name: str, default: str = "", *, environ: Mapping[str, str] | None = None) -> str:
@@ -76,3 +82,55 @@ def redis_url(url: str) -> str:
     if url and not url.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix://; got {url!r}")
     return url
+
+
+def secret_key(*, development_key_file: Path, environ: Mapping[str, str] | None = None) -> str:
+    """SECRET_KEY from the environment; without it, the development key that `make install` wrote.
+
+    The development key lets every README command run from a plain shell on a developer's machine. It is
+    made on that machine (random, mode 600, git-ignored) and carries Django's `django-insecure-` prefix, so
+    production, which must bring its own key in the environment, can tell it apart and refuse it."""
+    key = env_str("SECRET_KEY", environ=environ)
+    if key:
+        return key
+    try:
+        key = development_key_file.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is not set and there is no development key in {development_key_file}: "
+            "run `make install` to make one, or set SECRET_KEY"
+        ) from None
+    except OSError as exc:
+        raise ImproperlyConfigured(f"the development key {development_key_file} cannot be read: {exc}") from None
+    if not key.startswith(DEVELOPMENT_KEY_PREFIX) or len(key) < len(DEVELOPMENT_KEY_PREFIX) + 40:
+        raise ImproperlyConfigured(
+            f"{development_key_file} does not hold a development key: delete it and run `make install`, "
+            "or set SECRET_KEY"
+        )
+    return key
+
+
+def development_key_create(path: Path) -> bool:
+    """Write a new random development key to `path`, readable by its owner only, unless one is there.
+
+    Returns whether it wrote one. `make install` calls this; the settings read the file (see secret_key)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: an existing key is never replaced, so the sessions signed with it stay valid.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(DEVELOPMENT_KEY_PREFIX + secrets.token_urlsafe(50) + "\n")
+    return True
+
+
+def settings_or_exit(program: str) -> None:
+    """Load the Django settings now, so that a variable they cannot read stops `program` with the settings'
+    one-line message instead of a traceback from deep inside Django's start-up."""
+    from django.conf import settings
+
+    try:
+        _ = settings.INSTALLED_APPS  # reading a setting loads the settings module
+    except ImproperlyConfigured as exc:
+        sys.exit(f"{program}: {exc}")
