@@ -17,7 +17,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MANAGE := DEBUG=$${DEBUG:-1} $(BIN)/python manage.py
 TEST_MANAGE := DJANGO_SETTINGS_MODULE=compute_advisor.settings_test $(BIN)/python manage.py
 
-.PHONY: help install run serve load test bench fuzz lint fmt reset-db system-deps system-test-deps migrate seed
+.PHONY: help install run serve load test bench fuzz lint typecheck fmt reset-db system-deps system-test-deps migrate seed
 
 help:
 	@echo "make run    set up, load the seed prices and serve on http://$(HOST):$(PORT)"
@@ -26,7 +26,8 @@ help:
 	@echo "make load   start the production stack on 127.0.0.1 and measure it under load"
 	@echo "make bench  benchmarks that print figures"
 	@echo "make fuzz   schemathesis against the API with more generated cases"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff: lint rules and formatting (make fmt applies both)"
+	@echo "make typecheck  mypy, strict on the engine and the services (configured in pyproject.toml)"
 
 install: $(STAMP)
 
@@ -82,6 +83,9 @@ bench: install system-deps
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
 
 fmt: install
 	$(BIN)/ruff format .
