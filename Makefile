@@ -22,20 +22,21 @@ TEST_MANAGE := DJANGO_SETTINGS_MODULE=compute_advisor.settings_test $(BIN)/pytho
 # Steps the targets below call; not for users, so `make help` leaves them out (tests/test_docs.py checks
 # that it lists every other target).
 INTERNAL_TARGETS := system-deps system-test-deps apt-install
-.PHONY: help install run serve load test bench fuzz lint fmt reset-db migrate seed $(INTERNAL_TARGETS)
+.PHONY: help install run serve load test bench fuzz lint typecheck fmt reset-db migrate seed $(INTERNAL_TARGETS)
 
 help:
 	@echo "make run       set up, load the seed prices and serve on http://$(HOST):$(PORT)"
 	@echo "make test      set up and run every test (PYTEST_ARGS=... to pass pytest options)"
 	@echo "make install   create .venv, install the locked dependencies and make a development SECRET_KEY"
-	@echo "make migrate   install, apply the database migrations and load the catalog"
+	@echo "make migrate   install and apply the database migrations"
 	@echo "make seed      migrate, and load the seed prices when no snapshot is active"
-	@echo "make reset-db  delete db.sqlite3 and load the catalog and the seed prices again"
+	@echo "make reset-db  delete db.sqlite3 and load the seed prices again"
 	@echo "make serve     production mode: gunicorn, Celery worker and beat (needs DATABASE_URL, REDIS_URL, SECRET_KEY)"
 	@echo "make load      start the production stack on 127.0.0.1 and measure it under load"
 	@echo "make bench     benchmarks that print figures"
 	@echo "make fuzz      schemathesis against the API with more generated cases (FUZZ_EXAMPLES, default 1000)"
 	@echo "make lint      ruff check and ruff format --check"
+	@echo "make typecheck mypy, strict on the engine and the services (configured in pyproject.toml)"
 	@echo "make fmt       ruff format, then ruff check --fix"
 	@echo "make help      this list"
 
@@ -98,6 +99,9 @@ bench: install system-deps
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
 
 fmt: install
 	$(BIN)/ruff format .

@@ -11,6 +11,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compute_advisor.settings_test")
 if not os.environ.get("DATABASE_URL"):
@@ -91,7 +92,7 @@ def main() -> None:
         if status != 200:
             raise SystemExit(f"GET {url} answered {status}")
         label = "GET /compare/ (168-hour profile, all options, charts)" if url.startswith("/compare/") else f"GET {url}"
-        timed(label + (", cached" if url == compare else ""), lambda url=url: client.get(url), repeat=10)
+        timed(label + (", cached" if url == compare else ""), partial(client.get, url), repeat=10)
     # Uncached: a cache key nobody has asked for yet, each time (the replica count of the profile's peak).
     fresh = iter(range(100, 10_000))
     timed(

@@ -7,6 +7,7 @@ an in-memory cache. See README.md for each variable.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -109,10 +110,12 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL")
-DATABASES = {"default": database_config(DATABASE_URL, base_dir=BASE_DIR)}
+# Typed as Django declares it (django-stubs' global_settings): each alias is a dict of mixed values.
+DATABASES: dict[str, dict[str, Any]] = {"default": database_config(DATABASE_URL, base_dir=BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url(env_str("REDIS_URL"))
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -143,7 +146,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# None in the tests, which serve static files from the finders.
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 
@@ -18,11 +20,13 @@ class RefreshForm(forms.Form):
         help_text="Price List services to refresh; the rest are carried over from the active snapshot.",
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         regions = list(settings.PRICING_REGIONS)
-        self.fields["regions"].choices = [(r, r) for r in regions]
-        self.fields["regions"].initial = regions
+        field = self.fields["regions"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(r, r) for r in regions]
+        field.initial = regions
         self.fields["services"].initial = list(SERVICES)
 
 
@@ -31,10 +35,12 @@ class DiffForm(forms.Form):
     newer = forms.ModelChoiceField(queryset=PriceSnapshot.objects.exclude(status=PriceSnapshot.Status.BUILDING))
     region = forms.ChoiceField(required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["region"].choices = [("", "all regions"), *[(r, r) for r in settings.PRICING_REGIONS]]
+        super().__init__(*args, **kwargs)
+        field = self.fields["region"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "all regions"), *[(r, r) for r in settings.PRICING_REGIONS]]
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

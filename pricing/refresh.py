@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from django.conf import settings
 from django.db import transaction
@@ -62,7 +61,7 @@ def refresh_start(
     with transaction.atomic():
         snapshot = PriceSnapshot.objects.create(
             source=snapshot_source,
-            as_of=date.today(),
+            as_of=timezone.localdate(),  # TIME_ZONE is UTC: the day the sources are read
             title=f"Refresh from the AWS Price List ({PriceRefresh.Source(source).label})",
             status=PriceSnapshot.Status.BUILDING,
             checksum="",

@@ -107,10 +107,12 @@ def snapshot_diff(*, older: PriceSnapshot, newer: PriceSnapshot, region: str | N
     up, down, added, removed, unchanged = [], [], [], [], 0
     for identity in sorted(set(before) | set(after)):
         old, new = before.get(identity), after.get(identity)
+        # The identity comes from one snapshot or the other: when it is not in the newer, it is in the older.
+        unit = new[1] if new is not None else before[identity][1]
         change = PriceChange(
             *identity,
-            unit=(new or old)[1],
-            before=old[0] if old else None,  # type: ignore[index]
+            unit=unit,
+            before=old[0] if old else None,
             after=new[0] if new else None,
         )
         if old is None:

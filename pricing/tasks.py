@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import random
 
-from celery import chord, group, shared_task
+from celery import Task, chord, group, shared_task
 from django.db import transaction
 
 from pricing.fetchers import fetch_part
@@ -27,7 +27,7 @@ def ping(echo: str) -> dict[str, object]:
 @shared_task(
     bind=True, name="pricing.tasks.refresh_part", acks_late=True, reject_on_worker_lost=True, max_retries=PART_RETRIES
 )
-def refresh_part(self, part_id: int) -> str:  # type: ignore[no-untyped-def]
+def refresh_part(self: Task, part_id: int) -> str:
     """Fetch one service in one region into the building snapshot. Safe to run twice."""
     part = PriceRefreshPart.objects.select_related("refresh__snapshot").get(pk=part_id)
     if part.refresh.status != PriceRefresh.Status.RUNNING:

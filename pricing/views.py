@@ -47,11 +47,9 @@ def _refresh_of(snapshot: PriceSnapshot) -> PriceRefresh | None:
 def start_refresh(request: HttpRequest) -> HttpResponse:
     form = RefreshForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request,
-            "The refresh was not started: "
-            + "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()),
-        )
+        # A form's errors iterate as their messages (str), though the stubs allow ValidationErrors too.
+        problems = "; ".join(f"{field}: {' '.join(map(str, errors))}" for field, errors in form.errors.items())
+        messages.error(request, f"The refresh was not started: {problems}")
         return redirect("pricing:prices")
     if price_refresh_running() is not None:
         messages.error(request, "A refresh is already running; wait for it to finish.")

@@ -71,15 +71,19 @@ def test_owners_rename_replace_and_revoke_through_the_api(alices, alice):
     api.force_authenticate(alice)
     url = f"/api/v1/scenarios/{alices.pk}"
     renamed = api.patch(url, {"name": "orders API"}, format="json")
-    assert renamed.status_code == 200 and renamed.json()["name"] == "orders API"
+    assert renamed.status_code == 200
+    assert renamed.json()["name"] == "orders API"
     bigger = {**SCENARIO, "usage": {"kind": "always_on", "replicas": 6}}
     replaced = api.patch(url, {"scenario": bigger}, format="json")
-    assert replaced.status_code == 200 and replaced.json()["scenario"]["usage"]["replicas"] == 6
+    assert replaced.status_code == 200
+    assert replaced.json()["scenario"]["usage"]["replicas"] == 6
     bad = api.patch(url, {"scenario": {**SCENARIO, "usage": {"kind": "always_on", "replicas": 0}}}, format="json")
-    assert bad.status_code == 400 and "scenario.usage.replicas" in bad.json()["errors"]
+    assert bad.status_code == 400
+    assert "scenario.usage.replicas" in bad.json()["errors"]
     assert api.patch(url, {"name": "  "}, format="json").status_code == 400
     alices.refresh_from_db()
-    assert alices.name == "orders API" and alices.scenario["usage"]["replicas"] == 6
+    assert alices.name == "orders API"
+    assert alices.scenario["usage"]["replicas"] == 6
 
     old = alices.share_token
     revoked = api.patch(url, {"share_enabled": False}, format="json").json()
@@ -88,7 +92,8 @@ def test_owners_rename_replace_and_revoke_through_the_api(alices, alice):
     assert Client().get(reverse("estimates:shared", args=[old])).status_code == 404
     assert Client().get(reverse("reports:shared", args=[old, "pdf"])).status_code == 404
     again = api.patch(url, {"share_enabled": True}, format="json").json()
-    assert again["share_url"] and old not in again["share_url"]
+    assert again["share_url"]
+    assert old not in again["share_url"]
     assert APIClient().get(f"/api/v1/shared/{old}").status_code == 404  # a revoked link stays dead
     token = re.search(r"/s/([^/]+)/$", again["share_url"]).group(1)
     assert APIClient().get(f"/api/v1/shared/{token}").status_code == 200

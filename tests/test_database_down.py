@@ -51,5 +51,6 @@ def test_an_unreachable_database_gets_503_pages_and_json(tmp_path):
     assert (status, retry_after) == (503, "30")
     assert json.loads(body)["errors"][""][0].startswith("The database is not reachable")
     status, _, body = answers["/health"]
-    assert status == 503 and json.loads(body)["status"] == "down"
+    assert status == 503
+    assert json.loads(body)["status"] == "down"
     assert answers["/healthz"][0] == 200

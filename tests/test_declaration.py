@@ -72,15 +72,15 @@ def test_a_scenario_field_has_the_same_bounds_and_default_in_the_schema_and_the_
     prop = openapi["components"]["schemas"][component]["properties"][name]
     assert _bounds_in_schema(prop) == (spec.minimum, spec.exclusive_minimum, spec.maximum)
     assert _default(prop.get("default")) == _default(spec.default)
-    assert prop["description"] == spec.description and prop["title"] == spec.title
+    assert prop["description"] == spec.description
+    assert prop["title"] == spec.title
 
     form_name = BY_PATH[path].name
     field = ScenarioForm().fields[form_name]
     assert field.max_value == spec.maximum
     if spec.exclusive_minimum:
-        assert field.min_value is None and [
-            v.limit_value for v in field.validators if getattr(v, "code", "") == "min_value"
-        ] == [spec.minimum]
+        assert field.min_value is None
+        assert [v.limit_value for v in field.validators if getattr(v, "code", "") == "min_value"] == [spec.minimum]
     else:
         assert field.min_value == spec.minimum
     assert field.label == spec.title
@@ -94,7 +94,8 @@ def test_an_answer_has_the_same_bounds_and_default_in_the_schema_the_wizard_and_
     assert _bounds_in_schema(prop) == (spec.minimum, spec.exclusive_minimum, spec.maximum)
     assert _default(prop.get("default")) == _default(spec.default)
     (field,) = [step.base_fields[name] for step in STEPS if name in step.base_fields]
-    assert field.max_value == spec.maximum and field.label == spec.title
+    assert field.max_value == spec.maximum
+    assert field.label == spec.title
     # One default for the web and the API: what the wizard's first page shows is what the API assumes.
     assert _default(Answers().to_dict()[name]) == _default(spec.default)
 
@@ -133,7 +134,8 @@ def test_the_api_the_form_and_the_cli_refuse_the_same_value_with_the_same_messag
     (message,) = api.json()["errors"][path]
 
     cli = _cli(scenario, tmp_path)
-    assert cli.returncode == 2 and cli.stdout == ""
+    assert cli.returncode == 2
+    assert cli.stdout == ""
     assert f"{path}: {message}" in cli.stderr
 
     query = query_from_scenario({**MINIMAL, **change})
@@ -148,7 +150,8 @@ def test_the_api_the_form_and_the_cli_refuse_the_same_value_with_the_same_messag
     assert [name for name, _ in errors] == [BY_PATH[path].name]
     too_big = "less than or equal to" in message
     limit = f"{(spec.maximum if too_big else spec.minimum).normalize():f}"
-    assert limit in errors[0][1] and limit in message
+    assert limit in errors[0][1]
+    assert limit in message
 
 
 def test_the_form_round_trips_every_field_to_the_scenario_and_the_url():

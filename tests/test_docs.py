@@ -224,7 +224,8 @@ def test_the_extras_beyond_the_contract_are_ones_the_engine_accepts():
             obj = obj[key]
         for name in obj:
             assert f"`{name}`" in beyond, f"{section}.{name} is not described under 'Beyond the contract'"
-    assert "`usage.trigger`" in beyond and "`option_settings.ecs_express.services_sharing_alb`" in beyond
+    assert "`usage.trigger`" in beyond
+    assert "`option_settings.ecs_express.services_sharing_alb`" in beyond
     parsed = parse_scenario(scenario)
     assert parsed.traffic.rules_per_request == 12
     assert parsed.option_settings.ecs_express.services_sharing_alb == 3

@@ -16,13 +16,16 @@ def test_each_request_is_logged_once_with_its_fields_and_id(client, db, caplog):
     assert response["X-Request-ID"] == "lb-1234abcd"
     (record,) = [r for r in caplog.records if r.name == "compute_advisor.requests"]
     assert (record.method, record.path, record.status, record.request_id) == ("GET", "/healthz", 200, "lb-1234abcd")
-    assert record.duration_ms >= 0 and record.client == "127.0.0.1" and record.user_id is None
+    assert record.duration_ms >= 0
+    assert record.client == "127.0.0.1"
+    assert record.user_id is None
 
 
 def test_a_request_id_that_could_forge_log_lines_is_replaced(client, db, caplog):
     caplog.set_level(logging.INFO, logger="compute_advisor.requests")
     response = client.get("/healthz", HTTP_X_REQUEST_ID='x"\n{"level": "ERROR"}')
-    assert len(response["X-Request-ID"]) == 32 and response["X-Request-ID"].isalnum()
+    assert len(response["X-Request-ID"]) == 32
+    assert response["X-Request-ID"].isalnum()
 
 
 def test_server_errors_are_logged_as_warnings(client, db, caplog):
@@ -31,7 +34,8 @@ def test_server_errors_are_logged_as_warnings(client, db, caplog):
     with override_settings(ROOT_URLCONF="tests.failing_urls"):
         assert client.get("/boom").status_code == 500
     (record,) = [r for r in caplog.records if r.name == "compute_advisor.requests"]
-    assert record.levelno == logging.WARNING and record.status == 500
+    assert record.levelno == logging.WARNING
+    assert record.status == 500
 
 
 def test_the_json_formatter_writes_one_parsable_object_per_line_with_extras():
@@ -46,8 +50,10 @@ def test_the_json_formatter_writes_one_parsable_object_per_line_with_extras():
     line = JsonFormatter().format(record)
     assert "\n" not in line
     entry = json.loads(line)
-    assert entry["message"] == "price m7g failed\nsecond line" and entry["level"] == "ERROR"
-    assert entry["request_id"] == "abc" and "ValueError: bad price" in entry["exc_info"]
+    assert entry["message"] == "price m7g failed\nsecond line"
+    assert entry["level"] == "ERROR"
+    assert entry["request_id"] == "abc"
+    assert "ValueError: bad price" in entry["exc_info"]
     assert entry["time"].endswith("+00:00")
 
 

@@ -204,7 +204,8 @@ def newcomer_folder(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         f"createsuperuser --noinput --username {USER} --email {USER}@example.com",
     ):
         done = run(f".venv/bin/python manage.py {step}", cwd=work, env={**env, "DJANGO_SUPERUSER_PASSWORD": "x" * 20})
-        assert done.returncode == 0 and "Traceback" not in done.stderr, f"manage.py {step}:\n{done.stderr}"
+        assert done.returncode == 0, f"manage.py {step}:\n{done.stderr}"
+        assert "Traceback" not in done.stderr, f"manage.py {step}:\n{done.stderr}"
     return work, env
 
 

@@ -15,8 +15,10 @@ def test_production_mode_names_each_missing_setting_and_exits_2():
         [sys.executable, "scripts/serve.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 2
-    assert "DATABASE_URL: the PostgreSQL database" in done.stderr and "SECRET_KEY: a long random" in done.stderr
-    assert "REDIS_URL" not in done.stderr and "Traceback" not in done.stderr
+    assert "DATABASE_URL: the PostgreSQL database" in done.stderr
+    assert "SECRET_KEY: a long random" in done.stderr
+    assert "REDIS_URL" not in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_production_mode_refuses_a_development_key():

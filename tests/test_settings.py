@@ -128,7 +128,8 @@ def test_without_a_secret_key_it_reads_the_development_key_make_install_made(tmp
     assert development_key_create(key_file) is True
     key = secret_key(development_key_file=key_file, environ={})
     assert key == key_file.read_text().strip()
-    assert key.startswith(DEVELOPMENT_KEY_PREFIX) and len(key) >= 50 + len(DEVELOPMENT_KEY_PREFIX)
+    assert key.startswith(DEVELOPMENT_KEY_PREFIX)
+    assert len(key) >= 50 + len(DEVELOPMENT_KEY_PREFIX)
     assert key_file.stat().st_mode & 0o777 == 0o600
 
 

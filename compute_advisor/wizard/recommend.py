@@ -73,9 +73,8 @@ class Recommendation:
         }
 
 
-def assess(answers: Answers, result: Result) -> list[Assessment]:
-    by_code = {o.option: o for o in result.options}
-    assessments = {code: Assessment(option=code, label=by_code[code].label) for code in ALL if code in by_code}
+def _apply_rules(answers: Answers, assessments: dict[str, Assessment]) -> None:
+    """Each rule that applies excludes options or moves their fit score, with its reason."""
     for rule in RULES:
         if not rule.applies(answers):
             continue
@@ -91,6 +90,12 @@ def assess(answers: Answers, result: Result) -> list[Assessment]:
             elif effect < 0:
                 item.score += effect
                 item.reasons_against.append(BAD.get(rule.name, rule.reason.format(option=item.label)))
+
+
+def assess(answers: Answers, result: Result) -> list[Assessment]:
+    by_code = {o.option: o for o in result.options}
+    assessments = {code: Assessment(option=code, label=by_code[code].label) for code in ALL if code in by_code}
+    _apply_rules(answers, assessments)
     for code, item in assessments.items():
         option = by_code[code]
         if not option.available:

@@ -13,7 +13,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -193,11 +193,14 @@ def fetch_query(
     bucket: TokenBucket = BUCKET,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[SourceRef, list[PriceRow]]:
+    # The day the API was read, in UTC like the price list's own dates; taken once, so that a read
+    # running past midnight names one day throughout.
+    read_on = datetime.now(UTC).date()
     source = SourceRef(
-        ref=f"price-list-query-{service_code}-{region}-{date.today().isoformat()}",
-        title=f"AWS Price List Query API, {service_code} in {region}, read {date.today().isoformat()}",
+        ref=f"price-list-query-{service_code}-{region}-{read_on.isoformat()}",
+        title=f"AWS Price List Query API, {service_code} in {region}, read {read_on.isoformat()}",
         url="https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_GetProducts.html",
-        data_date=date.today(),
+        data_date=read_on,
     )
     rows: list[PriceRow] = []
     seen: set[str] = set()

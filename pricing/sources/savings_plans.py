@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -73,26 +73,11 @@ def _rate_row(
 def rows_from_savings_plan_file(
     path: Path | str, *, region: str, tally: Tally, url: str = "", progress: Callable[[int], None] | None = None
 ) -> tuple[SourceRef, list[PriceRow]]:
-    plans: dict[str, str] = {}
-    meta: dict[str, str] = {}
+    # Three streaming passes over the file, so that it is never held in memory: its header, its plans
+    # (products), then the rates of the plans kept.
     try:
-        with open(path, "rb") as handle:
-            for prefix, event, value in ijson.parse(handle, use_float=False):
-                if prefix in {"version", "publicationDate"} and event == "string":
-                    meta[prefix] = value
-                if prefix == "products":
-                    break
-        with open(path, "rb") as handle:
-            for product in ijson.items(handle, "products.item", use_float=False):
-                attributes = product.get("attributes") or {}
-                if attributes.get("purchaseOption") != "No Upfront":
-                    tally.skipped += 1
-                    continue
-                years = {"1yr": 1, "3yr": 3}.get(str(attributes.get("purchaseTerm")))
-                if years is None:
-                    tally.skipped += 1
-                    continue
-                plans[str(product.get("sku"))] = TERMS[years]
+        meta = _file_meta(path)
+        plans = _no_upfront_plans(path, tally)
         version = meta.get("version", "unknown")
         source = SourceRef(
             ref=f"price-list-savings-plans-{region}-{version}",
@@ -100,32 +85,74 @@ def rows_from_savings_plan_file(
             url=url if url.startswith(("http://", "https://")) else "",
             data_date=_date(meta.get("publicationDate", "")),
         )
-        rows: list[PriceRow] = []
-        with open(path, "rb") as handle:
-            for term in ijson.items(handle, "terms.savingsPlan.item", use_float=False):
-                name = plans.get(str(term.get("sku")))
-                if name is None:
-                    continue
-                for rate in term.get("rates") or []:
-                    row = _rate_row(
-                        region,
-                        name,
-                        str(rate.get("discountedServiceCode", "")),
-                        str(rate.get("discountedUsageType", "")),
-                        str(rate.get("discountedOperation", "")),
-                        str(rate.get("unit", "")),
-                        (rate.get("discountedRate") or {}).get("price"),
-                        source.ref,
-                        tally,
-                    )
-                    if row is not None:
-                        rows.append(row)
-                        tally.kept += 1
-                        if progress:
-                            progress(1)
+        rows = _plan_rows(path, plans, region=region, source_ref=source.ref, tally=tally, progress=progress)
     except ijson.JSONError as exc:
         raise OfferFileError(f"the Savings Plans file cannot be read as JSON: {str(exc).splitlines()[0]}") from None
     return source, rows
+
+
+def _file_meta(path: Path | str) -> dict[str, str]:
+    """The file's version and publication date, read from its header (they come before the products)."""
+    meta: dict[str, str] = {}
+    with open(path, "rb") as handle:
+        for prefix, event, value in ijson.parse(handle, use_float=False):
+            if prefix in {"version", "publicationDate"} and event == "string":
+                meta[prefix] = value
+            if prefix == "products":
+                break
+    return meta
+
+
+def _no_upfront_plans(path: Path | str, tally: Tally) -> dict[str, str]:
+    """The term ("1y" or "3y") of each No Upfront plan, by SKU."""
+    plans: dict[str, str] = {}
+    with open(path, "rb") as handle:
+        for product in ijson.items(handle, "products.item", use_float=False):
+            attributes = product.get("attributes") or {}
+            if attributes.get("purchaseOption") != "No Upfront":
+                tally.skipped += 1
+                continue
+            years = {"1yr": 1, "3yr": 3}.get(str(attributes.get("purchaseTerm")))
+            if years is None:
+                tally.skipped += 1
+                continue
+            plans[str(product.get("sku"))] = TERMS[years]
+    return plans
+
+
+def _plan_rows(
+    path: Path | str,
+    plans: dict[str, str],
+    *,
+    region: str,
+    source_ref: str,
+    tally: Tally,
+    progress: Callable[[int], None] | None,
+) -> list[PriceRow]:
+    rows: list[PriceRow] = []
+    with open(path, "rb") as handle:
+        for term in ijson.items(handle, "terms.savingsPlan.item", use_float=False):
+            name = plans.get(str(term.get("sku")))
+            if name is None:
+                continue
+            for rate in term.get("rates") or []:
+                row = _rate_row(
+                    region,
+                    name,
+                    str(rate.get("discountedServiceCode", "")),
+                    str(rate.get("discountedUsageType", "")),
+                    str(rate.get("discountedOperation", "")),
+                    str(rate.get("unit", "")),
+                    (rate.get("discountedRate") or {}).get("price"),
+                    source_ref,
+                    tally,
+                )
+                if row is not None:
+                    rows.append(row)
+                    tally.kept += 1
+                    if progress:
+                        progress(1)
+    return rows
 
 
 def _date(text: str) -> date | None:
@@ -159,11 +186,13 @@ def fetch_savings_plans_api(
     """The Savings Plans API (boto3 `savingsplans`): DescribeSavingsPlansOfferingRates, paginated."""
     from pricing.sources.query_api import call_with_retries
 
+    # The day the API was read, in UTC like the price list's own dates; taken once (see fetch_query).
+    read_on = datetime.now(UTC).date()
     source = SourceRef(
-        ref=f"savings-plans-api-{region}-{date.today().isoformat()}",
-        title=f"AWS Savings Plans API, Compute Savings Plans rates in {region}, read {date.today().isoformat()}",
+        ref=f"savings-plans-api-{region}-{read_on.isoformat()}",
+        title=f"AWS Savings Plans API, Compute Savings Plans rates in {region}, read {read_on.isoformat()}",
         url="https://docs.aws.amazon.com/savingsplans/latest/APIReference/API_DescribeSavingsPlansOfferingRates.html",
-        data_date=date.today(),
+        data_date=read_on,
     )
     rows: list[PriceRow] = []
     kwargs: dict[str, Any] = {

@@ -46,12 +46,14 @@ def test_bad_scenarios_get_400_with_field_paths(api, seeded, body, path, message
     response = post(api, "/api/v1/estimates", body)
     assert response.status_code == 400
     errors = response.json()["errors"]
-    assert path in errors and any(message in m for m in errors[path]), errors
+    assert path in errors, errors
+    assert any(message in m for m in errors[path]), errors
 
 
 def test_malformed_json_is_a_400_not_a_500(api, seeded):
     response = api.post("/api/v1/estimates", "{", content_type="application/json")
-    assert response.status_code == 400 and "JSON parse error" in response.json()["errors"][""][0]
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["errors"][""][0]
 
 
 def test_sweep_and_regions(api, seeded):
@@ -60,12 +62,15 @@ def test_sweep_and_regions(api, seeded):
         "/api/v1/estimates/sweep",
         {"scenario": {**SCENARIO, "options": ["fargate", "ecs_ec2"]}, "points": [1, 2, 5, 10]},
     )
-    assert sweep.status_code == 200 and sweep.json()["x"] == ["1", "2", "5", "10"]
+    assert sweep.status_code == 200
+    assert sweep.json()["x"] == ["1", "2", "5", "10"]
     assert {s["option"] for s in sweep.json()["series"]} == {"fargate", "ecs_ec2"}
     hours = post(api, "/api/v1/estimates/sweep", {"scenario": SCENARIO, "axis": "active_hours_per_day", "points": [99]})
-    assert hours.status_code == 400 and "points" in hours.json()["errors"]
+    assert hours.status_code == 400
+    assert "points" in hours.json()["errors"]
     regions = post(api, "/api/v1/estimates/regions", {"scenario": SCENARIO})
-    assert regions.status_code == 200 and len(regions.json()) == 5
+    assert regions.status_code == 200
+    assert len(regions.json()) == 5
 
 
 def test_scenarios_need_authentication_and_stay_private(api, seeded):
@@ -75,7 +80,8 @@ def test_scenarios_need_authentication_and_stay_private(api, seeded):
     token = Token.objects.create(user=alice)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     created = post(api, "/api/v1/scenarios", {"name": "api-saved", "scenario": SCENARIO})
-    assert created.status_code == 201 and created.json()["share_url"].endswith("/")
+    assert created.status_code == 201
+    assert created.json()["share_url"].endswith("/")
     pk = created.json()["id"]
     assert [s["name"] for s in api.get("/api/v1/scenarios").json()] == ["api-saved"]
     api.credentials()
@@ -86,17 +92,20 @@ def test_scenarios_need_authentication_and_stay_private(api, seeded):
     api.force_authenticate(alice)
     assert api.delete(f"/api/v1/scenarios/{pk}").status_code == 204
     bad = post(api, "/api/v1/scenarios", {"name": "x", "scenario": {**SCENARIO, "usage": {"kind": "nope"}}})
-    assert bad.status_code == 400 and "scenario.usage.kind" in bad.json()["errors"]
+    assert bad.status_code == 400
+    assert "scenario.usage.kind" in bad.json()["errors"]
 
 
 def test_shared_snapshots_diff_catalog(api, seeded):
     saved = SavedScenario.objects.create(name="s", scenario=SCENARIO, snapshot=seeded)
     shared = api.get(f"/api/v1/shared/{saved.share_token}")
-    assert shared.status_code == 200 and shared.json()["result"]["region"] == "us-east-1"
+    assert shared.status_code == 200
+    assert shared.json()["result"]["region"] == "us-east-1"
     assert api.get("/api/v1/shared/not-a-token").status_code == 404
     assert api.get("/api/v1/snapshots").json()[0]["id"] == seeded.pk
     diff = api.get(f"/api/v1/snapshots/{seeded.pk}/diff/{seeded.pk}").json()
-    assert diff["unchanged"] == seeded.row_count and diff["up"] == []
+    assert diff["unchanged"] == seeded.row_count
+    assert diff["up"] == []
     assert api.get("/api/v1/snapshots/1/diff/999").status_code == 404
     sizes = api.get("/api/v1/catalog/fargate-sizes").json()
     assert {"vcpu": "4", "memory_gib": "30", "linux": True, "windows": True} in sizes
@@ -107,18 +116,23 @@ def test_shared_snapshots_diff_catalog(api, seeded):
 
 def test_recommendations(api, seeded):
     response = post(api, "/api/v1/recommendations", {"workload": "batch", "runs_per_day": "1", "minutes_per_run": "10"})
-    assert response.status_code == 200 and response.json()["winner"] == "fargate"
+    assert response.status_code == 200
+    assert response.json()["winner"] == "fargate"
     bad = post(api, "/api/v1/recommendations", {"workload": "spaceship", "replicas": 0})
-    assert bad.status_code == 400 and set(bad.json()["errors"]) == {"workload", "replicas"}
+    assert bad.status_code == 400
+    assert set(bad.json()["errors"]) == {"workload", "replicas"}
 
 
 def test_the_schema_and_its_documentation_page(api, seeded):
     schema = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     text = schema.content.decode()
-    assert "/api/v1/estimates" in text and "Field path to its messages" in text and "Two replicas of 1 vCPU" in text
+    assert "/api/v1/estimates" in text
+    assert "Field path to its messages" in text
+    assert "Two replicas of 1 vCPU" in text
     docs = api.get("/api/v1/docs/").content.decode()
-    assert "swagger" in docs.lower() and "cdn" not in docs.lower()
+    assert "swagger" in docs.lower()
+    assert "cdn" not in docs.lower()
 
 
 def test_anonymous_clients_are_throttled(api, seeded, monkeypatch):
@@ -154,4 +168,5 @@ def test_the_recommend_command(seeded, tmp_path, capsys):
     path.write_text(json.dumps({"workload": "rocket"}))
     with pytest.raises(SystemExit) as exit_info:
         call_command("recommend", "--answers", str(path))
-    assert exit_info.value.code == 2 and "workload" in capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert "workload" in capsys.readouterr().err

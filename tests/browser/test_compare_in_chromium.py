@@ -26,10 +26,12 @@ def test_compare_switch_to_a_profile_save_and_share(browser, page, live_seeded, 
     page.get_by_label("Requests a second").fill("30")
     page.get_by_role("button", name="Compare", exact=True).click()
     page.wait_for_selector(".results-table")
-    assert "replicas=4" in page.url and "vcpu=0.5" in page.url  # the URL carries the scenario
+    assert "replicas=4" in page.url
+    assert "vcpu=0.5" in page.url  # the URL carries the scenario
     rows = page.locator(".results-table tbody.option tr.head .cost").all_inner_texts()
     costs = [float(text.replace(",", "")) for text in rows]
-    assert len(costs) >= 5 and costs == sorted(costs)
+    assert len(costs) >= 5
+    assert costs == sorted(costs)
     page.wait_for_selector("[data-chart=chart-cost] .main-svg")  # plotly drew the chart as SVG
     page.wait_for_selector("[data-chart=chart-breakeven] .main-svg")
     # Under a policy that forbids inline styles, plotly's own stylesheet comes from a file: its layers are

@@ -32,5 +32,6 @@ def test_progress_updates_in_place_then_the_page_shows_the_new_snapshot(
     refresh_finish(refresh=PriceRefresh.objects.get(pk=refresh.pk))
     page.wait_for_selector(".progress-box", state="detached", timeout=15000)  # reloaded once it ended
     first_row = page.locator("table.data tbody tr").first
-    assert "Active" in first_row.inner_text() and str(refresh.snapshot_id) in first_row.inner_text()
+    assert "Active" in first_row.inner_text()
+    assert str(refresh.snapshot_id) in first_row.inner_text()
     page.screenshot(path=str(artifacts / "prices.png"), full_page=True)

@@ -52,7 +52,8 @@ def test_without_a_filter_every_instance_type_is_listed_by_family_then_size():
 )
 def test_the_instance_type_filters_select_exactly_the_matching_types(filters, check):
     found = selectors.instance_types_matching(filters=selectors.InstanceTypeFilter(**filters))
-    assert found and all(check(t) for t in found)
+    assert found
+    assert all(check(t) for t in found)
     assert len(found) == sum(1 for t in reference.instance_types() if check(t))
 
 
@@ -64,18 +65,22 @@ def test_instance_types_are_priced_from_the_snapshot_or_shown_missing(seeded):
     }
     assert priced["m7g.large"].usd == Decimal("0.0816")
     unpriced = selectors.instance_types_priced(snapshot=None, region="us-east-1", filters=filters)
-    assert [row.item.name for row in unpriced] == list(priced) and {row.price for row in unpriced} == {None}
+    assert [row.item.name for row in unpriced] == list(priced)
+    assert {row.price for row in unpriced} == {None}
     only = selectors.instance_types_priced(
         snapshot=seeded, region="us-east-1", filters=selectors.InstanceTypeFilter(priced_only=True)
     )
-    assert only and all(row.price is not None for row in only) and len(only) < 1392
+    assert only
+    assert all(row.price is not None for row in only)
+    assert len(only) < 1392
 
 
 def test_every_lightsail_bundle_and_power_is_listed_beside_its_price(seeded):
     bundles = selectors.lightsail_bundles_priced(snapshot=seeded, region="us-east-1")
     assert [row.item for row in bundles] == list(default_catalog().lightsail_bundles)
     nano = next(row for row in bundles if row.item.bundle_id == "nano_3_0")
-    assert nano.price is not None and nano.price.key == "Bundle:nano_3_0"
+    assert nano.price is not None
+    assert nano.price.key == "Bundle:nano_3_0"
     powers = selectors.lightsail_powers_priced(snapshot=seeded, region="us-east-1")
     assert [row.item for row in powers] == list(default_catalog().lightsail_powers)
     assert selectors.price_sources(powers)
@@ -97,7 +102,8 @@ def test_the_api_catalog_answers_from_the_reference_data(seeded):
     assert api.get("/api/v1/catalog/instance-types", {"min_vcpu": "0"}).json() == [t for t in types if t["vcpu"]]
     services = api.get("/api/v1/catalog/services").json()
     assert [s["code"] for s in services] == list(reference.SERVICE_CODES)
-    assert services[3]["notices"][0]["kind"] == "closed" and isinstance(services[3]["limits"], list)
+    assert services[3]["notices"][0]["kind"] == "closed"
+    assert isinstance(services[3]["limits"], list)
     bundles = api.get("/api/v1/catalog/lightsail-bundles").json()
     assert [b["bundle_id"] for b in bundles] == [b.bundle_id for b in reference.lightsail_bundles()]
     powers = api.get("/api/v1/catalog/lightsail-powers").json()
@@ -122,7 +128,9 @@ def test_a_service_page_lists_every_price_its_option_bills_from_the_registry(see
         for p in seeded.prices.filter(region="us-east-1")
         if any(k.matches(p.service_code, p.key) for k in entries)
     }
-    assert listed and len(listed) == len(set(listed)) and set(listed) == in_snapshot
+    assert listed
+    assert len(listed) == len(set(listed))
+    assert set(listed) == in_snapshot
     # Grouped by Price List service, in the registry's order.
     groups = [service for service, _ in listed]
     assert groups == sorted(groups, key=list(dict.fromkeys(k.service_code for k in entries)).index)

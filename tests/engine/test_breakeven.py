@@ -13,9 +13,11 @@ def test_the_sweep_prices_each_option_at_each_point_and_names_the_crossings():
         load_balancer="alb",
     )
     result = sweep(s, book())
-    assert result.xs[0] == 1 and Decimal(6) in result.xs
+    assert result.xs[0] == 1
+    assert Decimal(6) in result.xs
     app_runner, ec2 = result.costs["app_runner"], result.costs["ecs_ec2"]
-    assert app_runner[0] < ec2[0] and app_runner[-1] > ec2[-1]
+    assert app_runner[0] < ec2[0]
+    assert app_runner[-1] > ec2[-1]
     [crossing] = result.crossings
     assert (crossing.cheaper, crossing.dearer) == ("app_runner", "ecs_ec2")
     # The crossing is the first whole replica count where EC2 becomes cheaper.
@@ -27,7 +29,8 @@ def test_the_sweep_prices_each_option_at_each_point_and_names_the_crossings():
         return r.option("app_runner").total, r.option("ecs_ec2").total
 
     before, at = costs(below - 1), costs(below)
-    assert before[0] < before[1] and at[0] >= at[1]
+    assert before[0] < before[1]
+    assert at[0] >= at[1]
     assert crossing.sentence.startswith(f"AWS App Runner is cheaper than Amazon ECS on EC2 below {below} replicas")
     assert result.to_json()["crossings"][0]["below"] == str(below)
 

@@ -39,7 +39,8 @@ def test_busy_hours_cost_more_on_options_that_scale_and_the_same_on_those_that_d
     fargate = [Decimal(c) for c in options["fargate"]["cost_by_profile_hour"]]
     # Midday's 4 tasks: three more tasks' worth than an hour of 1; the ALB costs the same in both.
     assert fargate[12] > Decimal("2.5") * fargate[20]
-    assert fargate[12] == fargate[13] and fargate[20] == fargate[21]
+    assert fargate[12] == fargate[13]
+    assert fargate[20] == fargate[21]
     lightsail = [Decimal(c) for c in options["lightsail_instance"]["cost_by_profile_hour"]]
     # Lightsail runs the peak all month: every hour that occurs as often costs the same, to the cent.
     assert max(lightsail[10:24]) - min(lightsail[10:24]) <= Decimal("0.01")

@@ -185,9 +185,11 @@ def test_each_key_has_one_entry_and_names_known_options():
     for entry in PRICE_KEYS:
         sample = entry.at(*["x"] * entry.key.count("<"))
         assert [k for k in PRICE_KEYS if k.matches(*sample)] == [entry]
-        assert entry.options and set(entry.options) <= set(OPTION_CODES), entry
+        assert entry.options, entry
+        assert set(entry.options) <= set(OPTION_CODES), entry
         assert entry.source in {price_keys.PRICE_LIST, price_keys.CARRIED}
-        assert entry.unit and entry.description
+        assert entry.unit
+        assert entry.description
 
 
 def test_a_required_price_is_one_a_refresh_brings():
@@ -202,7 +204,9 @@ def test_a_required_price_is_one_a_refresh_brings():
 
 def test_savings_plans_rates_are_declared_for_what_they_discount():
     rate_entry = price_keys.find(*price_keys.savings_plan_rate("1y", "AmazonEC2", "BoxUsage:m6i.large"))
-    assert rate_entry is not None and rate_entry.unit == "Hrs" and rate_entry.options == ("ecs_ec2", "beanstalk")
+    assert rate_entry is not None
+    assert rate_entry.unit == "Hrs"
+    assert rate_entry.options == ("ecs_ec2", "beanstalk")
     assert price_keys.find(*price_keys.savings_plan_rate("1y", "AmazonECS", "Fargate-Windows-OS-Hours:perCPU")) is None
     assert price_keys.discounted_by_savings_plans("AmazonECS", "Fargate-ARM-GB-Hours") is price_keys.FARGATE_ARM_MEMORY
 
@@ -218,7 +222,7 @@ def test_savings_plans_rates_are_declared_for_what_they_discount():
 def test_an_entry_says_where_a_price_book_keeps_its_price(entry: PriceKey, values, where):
     assert entry.at(*values) == where
     assert entry.matches(*where)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="value"):
         entry.at(*values, "one too many")
 
 

@@ -84,7 +84,8 @@ def test_every_valid_scenario_prices_or_says_why_not(data):
             rounded = sum(cents(line.cost) for line in option.line_items)
             assert abs(option.monthly_cost - rounded) <= Decimal("0.005") * len(option.line_items)
         else:
-            assert option.reason and option.reason.endswith(".")
+            assert option.reason
+            assert option.reason.endswith(".")
     json = result.to_json()
     assert json["ranking"] == result.ranking
 

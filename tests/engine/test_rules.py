@@ -34,9 +34,11 @@ def test_fargate_snaps_up_to_the_cheapest_valid_size(vcpu, memory, expected):
 
 def test_fargate_refuses_what_no_task_size_holds():
     option = run(workload={"vcpu": 33, "memory_gib": 64}, options=["fargate"]).option("fargate")
-    assert not option.available and "largest is 32 vCPU and 244 GB" in option.reason
+    assert not option.available
+    assert "largest is 32 vCPU and 244 GB" in option.reason
     windows = run(workload={"vcpu": 8, "memory_gib": 16, "os": "windows"}, options=["fargate"]).option("fargate")
-    assert not windows.available and "4 vCPU and 30 GB" in windows.reason
+    assert not windows.available
+    assert "4 vCPU and 30 GB" in windows.reason
 
 
 def test_fargate_linux_runs_bill_at_least_a_minute_and_windows_five():
@@ -144,7 +146,8 @@ def test_ecs_on_ec2_reports_instances_tasks_per_instance_and_stranded_capacity()
     ).option("ecs_ec2")
     config = option.configuration
     assert (config["instance_type"], config["tasks_per_instance"], config["instances"]) == ("m6i.large", 2, 5)
-    assert config["stranded_vcpu"] == 0 and config["stranded_memory_gib"] == 20
+    assert config["stranded_vcpu"] == 0
+    assert config["stranded_memory_gib"] == 20
     assert lines(option)["EC2 m6i.large instances, Linux, On-Demand (up to 5 at once)"] == "350.40"  # 5 x 730 x 0.096
 
 

@@ -48,7 +48,10 @@ def test_random_json_gives_a_scenario_or_field_errors(data):
     try:
         scenario = parse_scenario(data)
     except ScenarioError as exc:
-        assert exc.errors and all(isinstance(path, str) and messages for path, messages in exc.errors.items())
-        assert all(isinstance(m, str) and m for messages in exc.errors.values() for m in messages)
+        errors = exc.errors
     else:
         assert isinstance(scenario, Scenario)
+        return
+    assert errors
+    assert all(isinstance(path, str) and messages for path, messages in errors.items())
+    assert all(isinstance(m, str) and m for messages in errors.values() for m in messages)

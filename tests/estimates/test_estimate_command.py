@@ -25,7 +25,9 @@ def test_it_prints_the_contract_result_as_json(seeded, tmp_path, capsys):
     path.write_text(json.dumps(SCENARIO))
     call_command("estimate", "--input", str(path))
     out = json.loads(capsys.readouterr().out)
-    assert out["currency"] == "USD" and out["region"] == "us-east-1" and out["hours_per_month"] == "730"
+    assert out["currency"] == "USD"
+    assert out["region"] == "us-east-1"
+    assert out["hours_per_month"] == "730"
     assert out["price_snapshot"] == {"id": str(seeded.pk), "source": "seed", "as_of": seeded.as_of.isoformat()}
     assert [o["option"] for o in out["options"]] == [
         "ecs_ec2",
@@ -130,7 +132,8 @@ def test_a_missing_file_exits_2(cli_database):
 def test_standard_input_table_and_csv_formats(cli_database):
     table = run_cli("--input", "-", "--format", "table", stdin=json.dumps(SCENARIO))
     assert table.returncode == 0, table.stderr
-    assert "Amazon ECS on AWS Fargate" in table.stdout and "unavailable" in table.stdout
+    assert "Amazon ECS on AWS Fargate" in table.stdout
+    assert "unavailable" in table.stdout
     csv_out = run_cli("--input", "-", "--format", "csv", stdin=json.dumps(SCENARIO))
     rows = csv_out.stdout.splitlines()
     assert rows[0].startswith("option,label,available,description,quantity,unit,unit_price,cost")
@@ -142,4 +145,5 @@ def test_standard_input_table_and_csv_formats(cli_database):
 
 def test_an_unknown_snapshot_exits_2(cli_database):
     result = run_cli("--input", "-", "--snapshot", "999", stdin=json.dumps(SCENARIO))
-    assert result.returncode == 2 and "There is no price snapshot '999'" in result.stderr
+    assert result.returncode == 2
+    assert "There is no price snapshot '999'" in result.stderr

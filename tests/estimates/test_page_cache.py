@@ -37,7 +37,8 @@ def test_a_second_visit_is_served_from_the_cache_with_each_visitors_own_token(se
     page_two = second.get(reverse("estimates:compare"), {**dict(reversed(QUERY.items()))}).content.decode()
     assert len(renders) == 1  # the same parameters in another order are the same page
     token_one, token_two = TOKEN.search(page_one).group(1), TOKEN.search(page_two).group(1)
-    assert token_one != token_two and csrf_placeholder() not in page_one + page_two
+    assert token_one != token_two
+    assert csrf_placeholder() not in page_one + page_two
     assert TOKEN.sub("", page_one) == TOKEN.sub("", page_two)
 
     # The token in the cached page is the visitor's: saving with it passes the CSRF check.
@@ -45,7 +46,8 @@ def test_a_second_visit_is_served_from_the_cache_with_each_visitors_own_token(se
     saved = second.post(
         reverse("estimates:save"), {"scenario": scenario, "name": "cached", "csrfmiddlewaretoken": token_two}
     )
-    assert saved.status_code == 302 and SavedScenario.objects.filter(name="cached").exists()
+    assert saved.status_code == 302
+    assert SavedScenario.objects.filter(name="cached").exists()
     forged = first.post(reverse("estimates:save"), {"scenario": scenario, "name": "x", "csrfmiddlewaretoken": "bad"})
     assert forged.status_code == 403
 
@@ -56,7 +58,8 @@ def test_nothing_about_the_visitor_is_cached(seeded):
     alice.force_login(User.objects.create_user("alice-in-cache", password="a-long-password-1"))
     signed_in = alice.get(reverse("estimates:compare"), QUERY).content.decode()
     anonymous = Client().get(reverse("estimates:compare"), QUERY).content.decode()
-    assert "alice-in-cache" in signed_in and "alice-in-cache" not in anonymous
+    assert "alice-in-cache" in signed_in
+    assert "alice-in-cache" not in anonymous
     assert "Sign in" in anonymous
 
 
@@ -65,7 +68,8 @@ def test_other_scenarios_and_new_snapshots_are_other_pages(seeded, renders):
     client = Client()
     client.get(reverse("estimates:compare"), QUERY)
     four = client.get(reverse("estimates:compare"), {**QUERY, "replicas": "4"}).content.decode()
-    assert len(renders) == 2 and re.search(r'name="replicas"[^>]*value="4"', four)
+    assert len(renders) == 2
+    assert re.search(r'name="replicas"[^>]*value="4"', four)
     fields = ["submitted", *ScenarioForm.base_fields]
     key = page_key("compare", client.get(reverse("estimates:compare"), QUERY).wsgi_request.GET, seeded, fields)
     assert cache.get(key) is not None
@@ -90,7 +94,8 @@ def test_with_the_cache_down_the_page_is_rendered_every_time(seeded, renders):
     client = Client()
     for _ in range(2):
         response = client.get(reverse("estimates:compare"), QUERY)
-        assert response.status_code == 200 and "Amazon ECS on AWS Fargate" in response.content.decode()
+        assert response.status_code == 200
+        assert "Amazon ECS on AWS Fargate" in response.content.decode()
     assert len(renders) == 2
 
 
@@ -107,12 +112,14 @@ def test_whole_pages_for_anonymous_visitors_never_hide_a_message_or_a_signed_in_
     anonymous = Client()
     first = anonymous.get(reverse("estimates:compare"), QUERY).content.decode()
     second = anonymous.get(reverse("estimates:compare"), QUERY).content.decode()
-    assert len(renders) == 1 and TOKEN.sub("", first) == TOKEN.sub("", second)
+    assert len(renders) == 1
+    assert TOKEN.sub("", first) == TOKEN.sub("", second)
 
     signed_in = Client()
     signed_in.force_login(User.objects.create_user("carol-cached", password="a-long-password-6"))
     page = signed_in.get(reverse("estimates:compare"), QUERY).content.decode()
-    assert "Sign out carol-cached" in page and len(renders) == 1  # its own header around the cached results
+    assert "Sign out carol-cached" in page  # its own header around the cached results
+    assert len(renders) == 1
 
     # A message waiting for an anonymous visitor is shown, not skipped by a cached page.
     visitor = Client()

@@ -53,7 +53,8 @@ def test_a_priced_result_is_stored_and_served_from_the_cache(seeded):
     scenario = parse_scenario(BASE)
     first = scenario_price(scenario=scenario, snapshot=seeded)
     stored = cache.get(result_key(scenario, seeded))
-    assert stored is not None and stored.to_json() == first.to_json()
+    assert stored is not None
+    assert stored.to_json() == first.to_json()
 
     # What the cache holds is what the next request gets, even for a scenario written differently.
     marked = dataclasses.replace(first, hours_per_month=Decimal("123"))

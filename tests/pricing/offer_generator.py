@@ -201,7 +201,7 @@ def write_savings_plans_file(
                 },
             }
         )
-        entries = []
+        entries: list[dict[str, Any]] = []
         for usage, rate in plan_rates.items():
             fargate = usage.startswith("Fargate")
             entries.append(

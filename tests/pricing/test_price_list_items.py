@@ -141,4 +141,6 @@ def test_savings_plans_rates_are_kept_for_what_the_registry_says_they_discount(t
     assert keys == {f"1y:AmazonECS:{key}" for key in fixed} | {"1y:AmazonEC2:BoxUsage:m6i.large"}
     for row in rows:
         entry = price_keys.find(row.service_code, row.key)
-        assert entry is not None and entry.source == price_keys.PRICE_LIST and entry.unit == row.unit
+        assert entry is not None
+        assert entry.source == price_keys.PRICE_LIST
+        assert entry.unit == row.unit

@@ -93,7 +93,9 @@ def test_throttling_is_retried_with_backoff_then_succeeds(client):
         )
         stubber.assert_no_pending_responses()
     assert len(waits) == 2
-    assert 0 <= waits[0] <= 0.5 and 0 <= waits[1] <= 1.0  # full jitter under a doubling cap
+    # Full jitter under a doubling cap.
+    assert 0 <= waits[0] <= 0.5
+    assert 0 <= waits[1] <= 1.0
 
 
 def test_throttling_that_never_ends_gives_up(client):

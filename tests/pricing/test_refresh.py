@@ -33,7 +33,8 @@ def test_an_offer_file_refresh_activates_a_snapshot_the_engine_uses_at_once(seed
     call_command("refresh_prices", "--offer-file", str(ecs_offer(tmp_path, prices=cheaper)), "--region", "us-east-1")
     assert "is active" in capsys.readouterr().out
     active = price_snapshot_active()
-    assert active.pk != seeded.pk and active.source == "bulk_api"
+    assert active.pk != seeded.pk
+    assert active.source == "bulk_api"
     after = comparison_from_data(scenario_data=SCENARIO).result.option("fargate").monthly_cost
     assert after < before
     assert price_usd(
@@ -59,7 +60,8 @@ def test_a_part_that_brings_too_few_prices_is_refused_and_the_active_snapshot_st
         call_command("refresh_prices", "--offer-file", str(few), "--region", "us-east-1")
     assert price_snapshot_active().pk == seeded.pk
     refresh = PriceRefresh.objects.get()
-    assert refresh.status == "failed" and refresh.snapshot.status == "failed"
+    assert refresh.status == "failed"
+    assert refresh.snapshot.status == "failed"
 
 
 def test_a_bad_offer_file_is_refused_with_a_message_and_nothing_saved_is_touched(seeded, tmp_path):
@@ -166,7 +168,8 @@ def test_an_unreachable_source_fails_the_refresh_and_keeps_the_active_snapshot(
     with django_capture_on_commit_callbacks(execute=True):
         launch_refresh(refresh)
     refresh.refresh_from_db()
-    assert refresh.status == "failed" and "AmazonECS us-east-1" in refresh.error
+    assert refresh.status == "failed"
+    assert "AmazonECS us-east-1" in refresh.error
     assert price_snapshot_active().pk == seeded.pk
 
 

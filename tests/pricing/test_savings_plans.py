@@ -58,7 +58,8 @@ def test_a_savings_plan_refresh_lets_the_engine_price_that_purchase_option(seede
         ("Fargate memory (Linux/x86)", Decimal("0.003556")),
     ]
     ec2 = result.option("ecs_ec2")
-    assert ec2.available and ec2.configuration["instance_type"] == "m6i.large"  # the only type with a 1-year rate
+    assert ec2.available
+    assert ec2.configuration["instance_type"] == "m6i.large"  # the only type with a 1-year rate
     assert result.option("app_runner").reason == "AWS App Runner is not covered by Compute Savings Plans."
 
 

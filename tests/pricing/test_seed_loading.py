@@ -30,7 +30,8 @@ def test_it_loads_the_shipped_seed_as_the_active_snapshot(db):
     snapshot = result.snapshot
     assert result.created
     assert price_snapshot_active() == snapshot
-    assert snapshot.source == "seed" and snapshot.status == "active"
+    assert snapshot.source == "seed"
+    assert snapshot.status == "active"
     assert snapshot.row_count == Price.objects.filter(snapshot=snapshot).count() == len(seed_data()["prices"])
     assert snapshot.as_of.isoformat() == seed_data()["as_of"]
     # Every price points at a declared source; nothing unsourced reaches the database.
@@ -123,7 +124,8 @@ def test_a_corrupt_seed_is_refused_and_the_active_snapshot_stays(db, tmp_path, c
     with pytest.raises(CommandError) as raised:
         call_command("load_seed_prices", "--file", str(path))
     text = str(raised.value)
-    assert "refused" in text and message in text
+    assert "refused" in text
+    assert message in text
     assert price_snapshot_active().pk == active.pk
     assert (PriceSnapshot.objects.count(), Price.objects.count()) == (1, rows)
 

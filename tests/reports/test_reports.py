@@ -44,12 +44,15 @@ def test_the_pdf_has_a_title_page_summary_charts_a_page_per_option_and_sources(r
     available = [o for o in report.result.options if o.available]
     assert len(reader.pages) >= 4 + len(available)
     first = reader.pages[0].extract_text()
-    assert "Orders API" in first and "us-east-1" in first and "Contents" in first
+    assert "Orders API" in first
+    assert "us-east-1" in first
+    assert "Contents" in first
     assert f"snapshot #{report.snapshot.pk}" in first
     for option in available:
         assert f"{option.label}: ${option.monthly_cost:,.2f} a month" in text.replace("\n", " ")
     assert "Closed to new customers since 2026-04-30" in text.replace("\n", " ")
-    assert "Assumptions and sources" in text and "Hours a month" in text
+    assert "Assumptions and sources" in text
+    assert "Hours a month" in text
     assert "Page 2 of" in text
     # Figures equal the engine's: every line item's cost is printed as the engine rounds it.
     ec2 = report.result.option("ecs_ec2")
@@ -57,7 +60,8 @@ def test_the_pdf_has_a_title_page_summary_charts_a_page_per_option_and_sources(r
         assert f"{cents(line.cost):,.2f}" in text
     # Configuration reads as words, not the engine's keys.
     assert f"Instance type {ec2.configuration['instance_type']}" in text
-    assert "Registered memory (MiB)" in text and "registered_memory_mib" not in text
+    assert "Registered memory (MiB)" in text
+    assert "registered_memory_mib" not in text
 
 
 def test_a4_and_letter(report):
@@ -76,7 +80,8 @@ def test_the_csv_round_trips_with_the_same_totals(report):
             total = sum(Decimal(r["cost"]) for r in mine)
             assert abs(total - option.monthly_cost) <= Decimal("0.005") * len(mine)
         else:
-            assert mine[0]["available"] == "no" and mine[0]["description"] == option.reason
+            assert mine[0]["available"] == "no"
+            assert mine[0]["description"] == option.reason
     assert {r["region"] for r in rows} == {"us-east-1"}
 
 
@@ -109,19 +114,23 @@ def test_the_pages_serve_every_format(client, seeded):
         "purchase": "on_demand",
     }
     pdf = client.get(reverse("reports:comparison", args=["pdf"]), query)
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
     assert 'filename="container-cost-comparison.pdf"' in pdf["Content-Disposition"]
     assert client.get(reverse("reports:comparison", args=["csv"]), query)["Content-Type"].startswith("text/csv")
     assert client.get(reverse("reports:comparison", args=["json"]), query).json()["region"] == "us-east-1"
     bad = client.get(reverse("reports:comparison", args=["pdf"]), {**query, "vcpu": "-1"})
-    assert bad.status_code == 400 and "vcpu" in bad.json()["errors"]
+    assert bad.status_code == 400
+    assert "vcpu" in bad.json()["errors"]
     assert client.get(reverse("reports:comparison", args=["docx"]), query).status_code == 404
 
 
 def test_a_share_link_has_its_reports(client, seeded):
     saved = SavedScenario.objects.create(name="shared API", scenario=SCENARIO, snapshot=seeded)
     response = client.get(reverse("reports:shared", args=[saved.share_token, "pdf"]))
-    assert response.status_code == 200 and "shared API" in text_of(response.content)[1]
+    assert response.status_code == 200
+    assert "shared API" in text_of(response.content)[1]
     assert client.get(reverse("reports:shared", args=["nope", "pdf"])).status_code == 404
 
 
@@ -149,8 +158,10 @@ def test_the_report_command_refuses_bad_input_with_exit_2(seeded, tmp_path):
         timeout=120,
         env={"PATH": "/usr/bin:/bin", "DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"},
     )
-    assert result.returncode == 2 and "workload.vcpu: must be greater than 0" in result.stderr
-    assert "Traceback" not in result.stderr and not (tmp_path / "x.pdf").exists()
+    assert result.returncode == 2
+    assert "workload.vcpu: must be greater than 0" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.pdf").exists()
 
 
 def test_a_batch_of_reports_runs_as_a_task_and_downloads_as_a_zip(client, seeded, django_capture_on_commit_callbacks):
@@ -167,7 +178,8 @@ def test_a_batch_of_reports_runs_as_a_task_and_downloads_as_a_zip(client, seeded
     archive = client.get(reverse("reports:batch", args=[batch.pk]), {"download": "1"})
     with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
         names = zipped.namelist()
-        assert len(names) == 2 and all(zipped.read(n).startswith(b"%PDF") for n in names)
+        assert len(names) == 2
+        assert all(zipped.read(n).startswith(b"%PDF") for n in names)
     other = User.objects.create_user("dave", password="a-long-password-4")
     client.force_login(other)
     assert client.get(reverse("reports:batch", args=[batch.pk])).status_code == 404

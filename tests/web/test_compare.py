@@ -49,7 +49,8 @@ def page(client, **changes):
 
 def test_the_empty_form_has_defaults_and_help_and_no_results(client, seeded):
     html = unescape(client.get(reverse("estimates:compare")).content.decode())
-    assert 'name="vcpu"' in html and 'value="1"' in html
+    assert 'name="vcpu"' in html
+    assert 'value="1"' in html
     assert "What one replica (task, container) needs" in html
     assert "Your comparison appears here" in html
 
@@ -68,7 +69,8 @@ def test_the_results_table_shows_the_engines_figures_cheapest_first(client, seed
     assert shown == [f"{expected.option(code).monthly_cost:,.2f}" for code in expected.ranking]
     assert "Unavailable: No priced Lightsail container power" in html
     assert "Closed to new customers since 2026-04-30" in html
-    assert 'id="chart-cost" type="application/json"' in html and 'id="chart-breakeven"' in html
+    assert 'id="chart-cost" type="application/json"' in html
+    assert 'id="chart-breakeven"' in html
     assert "Break-even points" in html
 
 
@@ -77,7 +79,8 @@ def test_bad_input_is_shown_beside_each_field_and_keeps_what_was_typed(client, s
     assert "Ensure this value is greater than 0." in html
     assert "Enter a number." in html
     assert "Give 24 values (a day) or 168 (a week); there are 3." in html
-    assert 'value="lots"' in html and "1 2 3</textarea>" in html
+    assert 'value="lots"' in html
+    assert "1 2 3</textarea>" in html
     assert "Fix the fields marked in red" in html
 
 
@@ -89,7 +92,10 @@ def test_engine_errors_land_beside_their_field(client, seeded):
 def test_an_hourly_preset_fills_the_profile_and_draws_the_hourly_chart(client, seeded):
     html = page(client, usage_kind="hourly", preset="office_hours", replicas="4")
     profile = re.search(r'name="profile"[^>]*>\s*([\d ]+)</textarea>', html).group(1).split()
-    assert len(profile) == 168 and profile[8] == "4" and profile[0] == "1" and profile[24 * 5 + 10] == "1"
+    assert len(profile) == 168
+    assert profile[8] == "4"
+    assert profile[0] == "1"
+    assert profile[24 * 5 + 10] == "1"
     assert 'id="chart-hourly"' in html
 
 
@@ -109,11 +115,15 @@ def save(client, name="orders API", **changes):
 def test_anyone_can_save_and_share_and_the_link_shows_it_read_only(client, seeded):
     response = save(client)
     saved = SavedScenario.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("estimates:shared", args=[saved.share_token])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("estimates:shared", args=[saved.share_token])
     assert len(saved.share_token) >= 43  # 32 random bytes
-    assert saved.owner is None and saved.snapshot == seeded
+    assert saved.owner is None
+    assert saved.snapshot == seeded
     shared = unescape(client.get(response["Location"]).content.decode())
-    assert "orders API" in shared and "Re-price on today's prices" in shared and 'name="vcpu"' not in shared
+    assert "orders API" in shared
+    assert "Re-price on today's prices" in shared
+    assert 'name="vcpu"' not in shared
     assert client.get(reverse("estimates:shared", args=["not-a-token"])).status_code == 404
 
 
@@ -151,17 +161,16 @@ def test_owners_revoke_and_renew_share_links(client, seeded, alice):
     assert client.get(reverse("estimates:shared", args=[old])).status_code == 200  # its owner still can
     client.post(reverse("estimates:action", args=[saved.pk, "share"]))
     saved.refresh_from_db()
-    assert (
-        saved.share_token != old
-        and client.get(reverse("estimates:shared", args=[saved.share_token])).status_code == 200
-    )
+    assert saved.share_token != old
+    assert client.get(reverse("estimates:shared", args=[saved.share_token])).status_code == 200
     client.post(reverse("estimates:action", args=[saved.pk, "delete"]))
     assert not SavedScenario.objects.exists()
 
 
 def test_my_scenarios_needs_a_sign_in(client, seeded):
     response = client.get(reverse("estimates:mine"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 TASK_DEFINITION = {
@@ -188,7 +197,8 @@ def test_a_task_definition_fills_the_form(client, seeded):
     ):
         assert part in location
     html = unescape(client.get(location).content.decode())
-    assert 'value="orders-api"' in html and "Your comparison appears here" in html
+    assert 'value="orders-api"' in html
+    assert "Your comparison appears here" in html
 
 
 def test_a_compose_file_fills_the_form(client, seeded):
@@ -209,7 +219,8 @@ services:
     response = client.post(reverse("estimates:import"), {"text": compose}, follow=True)
     html = unescape(response.content.decode())
     assert 'name="vcpu" value="0.75"' in html.replace("\n", " ") or 'value="0.75"' in html
-    assert 'value="1.5"' in html and 'value="4"' in html
+    assert 'value="1.5"' in html
+    assert 'value="4"' in html
     assert "2 services: their resources are added up as one replica." in html
 
 
@@ -245,5 +256,6 @@ def test_charts_use_the_local_plotly_and_no_cdn(client, seeded):
     assert any(src.startswith("/vendor/plotly.min.js") for src in scripts)
     assert all(src.startswith("/") for src in scripts)
     response = client.get(reverse("charts:plotly"))
-    assert response.status_code == 200 and response["Content-Type"] == "application/javascript"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/javascript"
     assert b"plotly" in b"".join(response.streaming_content)[:2000].lower()

@@ -44,7 +44,8 @@ def test_each_service_page_shows_its_prices_with_their_source(client, seeded, co
 
 def test_the_fargate_page_shows_the_seed_rates(client, seeded):
     html = client.get(reverse("catalog:service", args=["fargate"])).content.decode()
-    assert "Fargate-vCPU-Hours:perCPU" in html and "0.04048" in html
+    assert "Fargate-vCPU-Hours:perCPU" in html
+    assert "0.04048" in html
 
 
 def test_an_unknown_region_is_a_form_error_not_a_crash(client, seeded):
@@ -62,7 +63,8 @@ def test_the_instance_type_page_filters_and_prices(client, seeded):
     response = client.get(url, {"region": "us-east-1", "family": "m7g", "priced_only": "on"})
     assert response.status_code == 200
     html = unescape(response.content.decode())
-    assert "m7g.large" in html and "0.0816" in html
+    assert "m7g.large" in html
+    assert "0.0816" in html
     assert "t3.medium" not in html
 
 

@@ -10,7 +10,9 @@ from tests.pricing.offers import FARGATE_US_EAST_1, ecs_offer
 
 def test_the_prices_page_lists_snapshots_with_their_status(client, seeded):
     html = unescape(client.get(reverse("pricing:prices")).content.decode())
-    assert f"<td>{seeded.pk}</td>" in html and "Seed file shipped with the app" in html and "Active" in html
+    assert f"<td>{seeded.pk}</td>" in html
+    assert "Seed file shipped with the app" in html
+    assert "Active" in html
     assert "Start a refresh" not in html  # only staff can start one
     assert "python manage.py refresh_prices" in html
 
@@ -38,7 +40,8 @@ def test_staff_start_a_refresh_and_see_it_finish(
 
 def test_anonymous_users_cannot_start_a_refresh(client, seeded):
     response = client.post(reverse("pricing:start_refresh"), {"source": "bulk"})
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
     assert not PriceRefresh.objects.exists()
 
 
@@ -53,7 +56,8 @@ def test_a_bad_refresh_form_is_refused_with_the_reason(admin_client, seeded):
 def test_progress_is_served_as_json(client, seeded, tmp_path):
     refresh = refresh_start(source="offer_file", offer_files={("AmazonECS", "us-east-1"): str(ecs_offer(tmp_path))})
     data = client.get(reverse("pricing:refresh_progress", args=[refresh.pk])).json()
-    assert data["status"] == "running" and (data["parts_done"], data["parts_total"], data["rows"]) == (0, 1, 0)
+    assert data["status"] == "running"
+    assert (data["parts_done"], data["parts_total"], data["rows"]) == (0, 1, 0)
     assert client.get(reverse("pricing:refresh_progress", args=[9999])).status_code == 404
 
 
@@ -63,8 +67,11 @@ def test_the_diff_page_shows_how_prices_moved(client, seeded, tmp_path):
     newer = PriceSnapshot.objects.get(status="active")
     html = unescape(client.get(reverse("pricing:diff"), {"older": seeded.pk, "newer": newer.pk}).content.decode())
     assert "1 up, 0 down, 0 new, 0 gone" in html
-    assert "Fargate-vCPU-Hours:perCPU" in html and "0.04048" in html and "23.5 %" in html
+    assert "Fargate-vCPU-Hours:perCPU" in html
+    assert "0.04048" in html
+    assert "23.5 %" in html
     same = client.get(reverse("pricing:diff"), {"older": seeded.pk, "newer": seeded.pk}).content.decode()
     assert "Pick two different snapshots." in same
     bad = client.get(reverse("pricing:diff"), {"older": "x", "newer": "9999"})
-    assert bad.status_code == 200 and "Select a valid choice" in bad.content.decode()
+    assert bad.status_code == 200
+    assert "Select a valid choice" in bad.content.decode()

@@ -136,7 +136,8 @@ def test_the_recommendation_fits_the_situation(name, answers, winners, phrase):
     ]
     eligible = [a for a in result.assessments if a.eligible]
     if len(eligible) > 1:
-        assert result.runner_up is not None and result.runner_up.option != result.winner.option
+        assert result.runner_up is not None
+        assert result.runner_up.option != result.winner.option
     else:
         assert result.runner_up is None
     assert result.winner.reasons_for, "the winner comes with its reasons"

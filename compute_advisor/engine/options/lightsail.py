@@ -81,12 +81,10 @@ def _always_on_warning(result: OptionResult, ctx: Context, count: int, noun: str
         )
 
 
-def price_instance(ctx: Context) -> OptionResult:
-    scenario, workload = ctx.scenario, ctx.scenario.workload
-    result = OptionResult(option=INSTANCE, label=ctx.label(INSTANCE))
-    bill = Bill(ctx.book, result)
-    no_purchase_model(ctx, result.label)
-    pinned = scenario.option_settings.lightsail_instance.bundle
+def _fitting_bundles(ctx: Context) -> list[tuple[LightsailBundle, Price]]:
+    """The priced bundles of the workload's OS that hold one replica (the pinned one only, when pinned)."""
+    workload = ctx.scenario.workload
+    pinned = ctx.scenario.option_settings.lightsail_instance.bundle
     bundles = [b for b in ctx.catalog.lightsail_bundles if b.platform == workload.os]
     if pinned:
         bundles = [b for b in bundles if pinned in (b.bundle_id, b.bundle_id.split("_")[0], b.name.lower())]
@@ -107,6 +105,16 @@ def price_instance(ctx: Context) -> OptionResult:
             f"No priced {workload.os.title()} Lightsail bundle in {ctx.region} has {fmt(workload.vcpu)} vCPU and "
             f"{fmt(workload.memory_gib)} GB."
         )
+    return [(b, p) for b, p in fitting if p is not None]
+
+
+def price_instance(ctx: Context) -> OptionResult:
+    scenario = ctx.scenario
+    result = OptionResult(option=INSTANCE, label=ctx.label(INSTANCE))
+    bill = Bill(ctx.book, result)
+    no_purchase_model(ctx, result.label)
+    fitting = _fitting_bundles(ctx)
+    workload = scenario.workload
     replicas = ctx.plan.peak_replicas
     overage_rate = ctx.book.get(*keys.LIGHTSAIL_TRANSFER_OVERAGE.at())
     out = scenario.traffic.data_transfer_out_gib
@@ -132,7 +140,7 @@ def price_instance(ctx: Context) -> OptionResult:
         count = min(counts, key=lambda c: (total(c), c))
         return total(count), count
 
-    choices = [(best_count(b, p.usd), b, p) for b, p in fitting if p is not None]
+    choices = [(best_count(b, p.usd), b, p) for b, p in fitting]
     (_, count), bundle, bundle_price = min(choices, key=lambda c: (c[0][0], c[1].ordering))
     if count > replicas:
         result.warnings.append(

@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -19,11 +20,11 @@ class Command(BaseCommand):
             help="Do nothing when an active snapshot exists already (used by `make run`).",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         if options["if_none"] and (active := price_snapshot_active()) is not None:
             self.stdout.write(f"Prices: snapshot #{active.pk} as of {active.as_of} is active; seed not loaded.")
             return
-        path = options["file"] or settings.SEED_PRICES_FILE
+        path: Path = options["file"] or settings.SEED_PRICES_FILE
         try:
             result = price_snapshot_load_seed(path=path)
         except SeedFileError as exc:
