@@ -17,7 +17,7 @@ class LineItemSerializer(serializers.Serializer):
 
 class OptionResultSerializer(serializers.Serializer):
     option = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a contract field named like a DRF Field attribute
     available = serializers.BooleanField()
     reason = serializers.CharField(required=False)
     monthly_cost = serializers.CharField(required=False)
@@ -35,7 +35,7 @@ class OptionResultSerializer(serializers.Serializer):
 
 class SnapshotRefSerializer(serializers.Serializer):
     id = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a contract field named like a DRF Field attribute
     as_of = serializers.CharField(allow_null=True)
 
 
@@ -51,7 +51,7 @@ class ResultSerializer(serializers.Serializer):
 
 
 class ErrorsSerializer(serializers.Serializer):
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # the error body names its field as DRF does its own
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Field path to its messages, e.g. workload.vcpu.",
     )
@@ -80,7 +80,7 @@ class SavedScenarioSerializer(serializers.Serializer):
 
 class SnapshotSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a contract field named like a DRF Field attribute
     as_of = serializers.DateField()
     status = serializers.CharField()
     row_count = serializers.IntegerField()
@@ -109,7 +109,7 @@ class DiffSerializer(serializers.Serializer):
 
 class AssessmentSerializer(serializers.Serializer):
     option = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a contract field named like a DRF Field attribute
     eligible = serializers.BooleanField()
     score = serializers.IntegerField()
     monthly_cost = serializers.CharField(allow_null=True)

@@ -1,4 +1,8 @@
+from typing import Any
+
 from django import forms
+
+from compute_advisor.lib.declared_forms import choice_field
 
 # The architectures of the reference instance types, as the filter names them.
 ARCHITECTURES = [("x86_64", "x86_64"), ("arm64", "arm64 (Graviton)")]
@@ -7,10 +11,10 @@ ARCHITECTURES = [("x86_64", "x86_64"), ("arm64", "arm64 (Graviton)")]
 class RegionForm(forms.Form):
     region = forms.ChoiceField(label="Region", help_text="Prices are shown for this region.")
 
-    def __init__(self, *args: object, regions: list[str], **kwargs: object) -> None:
+    def __init__(self, *args: Any, regions: list[str], **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["region"].choices = [(r, r) for r in regions]
+        super().__init__(*args, **kwargs)
+        choice_field(self, "region").choices = [(r, r) for r in regions]
 
 
 class InstanceTypeFilterForm(RegionForm):
@@ -28,6 +32,6 @@ class InstanceTypeFilterForm(RegionForm):
         required=False, label="Only types with a price", help_text="Hide types the snapshot has no price for."
     )
 
-    def __init__(self, *args: object, families: list[str], **kwargs: object) -> None:
+    def __init__(self, *args: Any, families: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["family"].choices = [("", "any"), *[(f, f) for f in families]]
+        choice_field(self, "family").choices = [("", "any"), *[(f, f) for f in families]]

@@ -57,11 +57,11 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
     if code == "app_runner":
         context["app_runner_sizes"] = selectors.app_runner_sizes()
     if code == "lightsail_instance":
-        context["bundles"] = selectors.lightsail_bundles_priced(snapshot=snapshot, region=region)
-        context["item_sources"] = selectors.price_sources(context["bundles"])
+        bundles = selectors.lightsail_bundles_priced(snapshot=snapshot, region=region)
+        context.update(bundles=bundles, item_sources=selectors.price_sources(bundles))
     if code == "lightsail_container":
-        context["powers"] = selectors.lightsail_powers_priced(snapshot=snapshot, region=region)
-        context["item_sources"] = selectors.price_sources(context["powers"])
+        powers = selectors.lightsail_powers_priced(snapshot=snapshot, region=region)
+        context.update(powers=powers, item_sources=selectors.price_sources(powers))
     return render(request, "catalog/service.html", context)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from decimal import Decimal
 
 import matplotlib
@@ -86,7 +87,11 @@ def breakeven(sweep: Sweep) -> bytes:
     xs = [float(x) for x in sweep.xs]
     for code, costs in sweep.costs.items():
         axes.plot(
-            xs, [None if c is None else float(c) for c in costs], marker="o", markersize=2.5, label=sweep.labels[code]
+            xs,
+            [math.nan if c is None else float(c) for c in costs],
+            marker="o",
+            markersize=2.5,
+            label=sweep.labels[code],
         )
     axes.set_xlabel("Replicas" if sweep.axis == "replicas" else "Active hours a day")
     axes.set_ylabel("USD a month")

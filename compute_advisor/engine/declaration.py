@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 import annotated_types
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
+from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
@@ -64,9 +65,14 @@ def amount(
     )
 
 
+def labelled(labels: dict[str, str]) -> JsonDict:
+    """The schema's note of what each of a field's values means in words ("x-labels"); forms show them."""
+    return {"x-labels": dict[str, JsonValue](labels)}
+
+
 def choice(default: Any = REQUIRED, *, title: str, description: str, labels: dict[str, str]) -> Any:
     """A field of one of a Literal's values; `labels` say each value in words (forms show them)."""
-    return Field(default=default, title=title, description=description, json_schema_extra={"x-labels": labels})
+    return Field(default=default, title=title, description=description, json_schema_extra=labelled(labels))
 
 
 def _is_number_field(annotation: Any) -> bool:
@@ -302,6 +308,6 @@ def _spec(path: str, field: FieldInfo) -> FieldSpec:
         exclusive_minimum="gt" in bounds,
         maximum=None if "le" not in bounds else Decimal(str(bounds["le"])),
         choices=choices,
-        labels=dict(labels) if isinstance(labels, dict) else {},
+        labels={str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {},
         max_length=bounds.get("max_length"),
     )

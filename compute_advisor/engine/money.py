@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, localcontext
 
 ZERO = Decimal(0)
@@ -13,7 +14,7 @@ SECONDS_PER_HOUR = Decimal(3600)
 ENGINE_CONTEXT = Context(prec=50, rounding=ROUND_HALF_UP)
 
 
-def engine_precision() -> localcontext:  # type: ignore[type-arg]
+def engine_precision() -> AbstractContextManager[Context]:
     return localcontext(ENGINE_CONTEXT)
 
 

@@ -177,9 +177,9 @@ def charge_data_transfer_out(bill: Bill, scenario: Scenario) -> None:
         ),
         key=lambda p: Decimal(str(p.attributes.get("beginRange", "0"))) if p else Decimal(0),
     )
-    tiers = [t for t in tiers if t is not None and t.attributes.get("beginRange") is not None and t.usd > 0]
+    charged = [t for t in tiers if t is not None and t.attributes.get("beginRange") is not None and t.usd > 0]
     start = ZERO
-    for tier in tiers:
+    for tier in charged:
         begin = Decimal(str(tier.attributes["beginRange"]))
         end_raw = str(tier.attributes.get("endRange", "Inf"))
         end = None if end_raw == "Inf" else Decimal(end_raw)

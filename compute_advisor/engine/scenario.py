@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, field_validator, model_validator
 
-from compute_advisor.engine.declaration import Declared, ScenarioError, amount, choice, parse
+from compute_advisor.engine.declaration import Declared, ScenarioError, amount, choice, labelled, parse
 from compute_advisor.engine.reference import SERVICE_CODES as OPTION_CODES
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
@@ -72,7 +72,7 @@ USAGE_KINDS = {"always_on": "Always on", "scheduled": "Scheduled runs", "hourly"
 
 
 def _kind(description: str) -> Any:
-    return Field(title="Usage", description=description, json_schema_extra={"x-labels": USAGE_KINDS})
+    return Field(title="Usage", description=description, json_schema_extra=labelled(USAGE_KINDS))
 
 
 class AlwaysOn(Declared):

@@ -18,7 +18,7 @@ from compute_advisor.engine.catalog import default_catalog
 from compute_advisor.engine.presets import PRESETS, preset_profile
 from compute_advisor.engine.scenario import MAX_REPLICAS, USAGE_KINDS
 from compute_advisor.estimates.scenario_form import DEFAULTS, FIELDS, FormField, split_list
-from compute_advisor.lib.declared_forms import form_field
+from compute_advisor.lib.declared_forms import choice_field, form_field
 
 MAX_PROFILE_TEXT = 2000
 # Shown on every comparison: a form sends them always, so a blank one is an error, not "the default".
@@ -70,7 +70,7 @@ def _field(entry: FormField) -> forms.Field:
     return form_field(spec, required=required, empty_label=EMPTY_LABELS.get(entry.name, "(none)"))
 
 
-class _ScenarioFormBase(forms.Form):
+class ScenarioFormBase(forms.Form):
     submitted = forms.CharField(widget=forms.HiddenInput, required=False, initial="1")
     preset = forms.ChoiceField(
         label="Profile preset",
@@ -83,12 +83,12 @@ class _ScenarioFormBase(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         catalog = default_catalog()
-        self.fields["region"].choices = [(r, r) for r in (regions or settings.PRICING_REGIONS)]
-        self.fields["options"].choices = [(code, catalog.labels.get(code, code)) for code in OPTION_CODES]
-        self.fields["lightsail_bundle"].choices = [("", EMPTY_LABELS["lightsail_bundle"])] + [
+        choice_field(self, "region").choices = [(r, r) for r in (regions or settings.PRICING_REGIONS)]
+        choice_field(self, "options").choices = [(code, catalog.labels.get(code, code)) for code in OPTION_CODES]
+        choice_field(self, "lightsail_bundle").choices = [("", EMPTY_LABELS["lightsail_bundle"])] + [
             (b.bundle_id, f"{b.name} ({b.bundle_id})") for b in catalog.lightsail_bundles
         ]
-        self.fields["lightsail_power"].choices = [("", EMPTY_LABELS["lightsail_power"])] + [
+        choice_field(self, "lightsail_power").choices = [("", EMPTY_LABELS["lightsail_power"])] + [
             (p.power, p.power) for p in catalog.lightsail_powers
         ]
 
@@ -130,8 +130,8 @@ class _ScenarioFormBase(forms.Form):
         return data
 
 
-ScenarioForm: type[_ScenarioFormBase] = type(
-    "ScenarioForm", (_ScenarioFormBase,), {entry.name: _field(entry) for entry in FIELDS}
+ScenarioForm: type[ScenarioFormBase] = type(
+    "ScenarioForm", (ScenarioFormBase,), {entry.name: _field(entry) for entry in FIELDS}
 )
 
 

@@ -22,7 +22,7 @@ from compute_advisor.charts.figures import figures_for
 from compute_advisor.comparison.service import comparison_get, comparison_regions
 from compute_advisor.engine import ScenarioError, parse_scenario
 from compute_advisor.engine.catalog import default_catalog
-from compute_advisor.estimates.forms import DEFAULTS, ScenarioForm, form_data_with_defaults
+from compute_advisor.estimates.forms import DEFAULTS, ScenarioForm, ScenarioFormBase, form_data_with_defaults
 from compute_advisor.estimates.importers import ImportProblem, import_workload
 from compute_advisor.estimates.page_cache import (
     cached_html,
@@ -45,7 +45,7 @@ def _regions(snapshot: PriceSnapshot | None) -> list[str] | None:
     return price_snapshot_regions(snapshot=snapshot) if snapshot else None
 
 
-def _priced(form: ScenarioForm, snapshot: PriceSnapshot) -> dict[str, Any]:
+def _priced(form: ScenarioFormBase, snapshot: PriceSnapshot) -> dict[str, Any]:
     """Run a valid form through the engine; engine errors go beside their fields."""
     data = scenario_from_form(form.cleaned_data)
     try:
@@ -76,7 +76,9 @@ def _compare_context(query: QueryDict, snapshot: PriceSnapshot | None) -> dict[s
     if snapshot is not None and form.is_bound and form.is_valid():
         if form.cleaned_data.get("profile") and not form.data.get("profile"):
             # A preset filled the profile: show its values, so the grid and the URL can be edited from here.
-            form.data["profile"] = " ".join(str(v) for v in form.cleaned_data["profile"])
+            shown = dict(form.data)  # the defaults-filled copy this view made, never the request's own query
+            shown["profile"] = " ".join(str(v) for v in form.cleaned_data["profile"])
+            form.data = shown
         context.update(_priced(form, snapshot))
     return context
 
@@ -101,12 +103,12 @@ def compare(request: HttpRequest) -> HttpResponse:
         def render_page() -> tuple[str, bool]:
             body, keep = cached_html(key, render_body)
             context = {"body": mark_safe(body), "snapshot": snapshot, "csrf_token": csrf_placeholder()}
-            return render_to_string("estimates/compare.html", context, request=request), keep
+            return str(render_to_string("estimates/compare.html", context, request=request)), keep
 
         page, _ = cached_html(f"{key}:whole:{timezone.now().date().isoformat()}", render_page)
         return HttpResponse(with_visitor_token(page, request))
-    body, _ = cached_html(key, render_body)
-    return render(request, "estimates/compare.html", {"body": with_visitor_token(body, request), "snapshot": snapshot})
+    main, _ = cached_html(key, render_body)
+    return render(request, "estimates/compare.html", {"body": with_visitor_token(main, request), "snapshot": snapshot})
 
 
 def compare_regions(request: HttpRequest) -> HttpResponse:
@@ -210,7 +212,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         try:
             if upload is not None:
-                if upload.size > 100 * 1024:
+                if (upload.size or 0) > 100 * 1024:
                     raise ImportProblem("That file is more than 100 KB; upload one task definition or compose file.")
                 text = upload.read().decode("utf-8", errors="strict")
             imported = import_workload(text)

@@ -64,3 +64,10 @@ def form_field(spec: FieldSpec, *, required: bool | None = None, **overrides: An
         options["required"] = False  # an unticked box is simply absent
         return forms.BooleanField(**options)
     return forms.CharField(max_length=spec.max_length, **options)
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field, to set choices known only at run time (regions, bundles)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), name
+    return field

@@ -104,7 +104,8 @@ def _render_pdf(report: Report, paper: str) -> bytes:
         },
     )
     document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_charts_only(charts))
-    return document.write_pdf()  # type: ignore[no-any-return]
+    pdf: bytes = document.write_pdf()
+    return pdf
 
 
 def _charts_only(charts: dict[str, bytes]) -> Any:

@@ -11,9 +11,9 @@ def usd(value: Decimal | None) -> str:
     if value is None:
         return ""
     # At most the 10 places a price list uses: a rate worked out from a monthly plan (/744) repeats.
-    normalized = (
-        value.quantize(Decimal("0.0000000001")).normalize() if value.as_tuple().exponent < -10 else value.normalize()
-    )
+    exponent = value.as_tuple().exponent
+    too_fine = isinstance(exponent, int) and exponent < -10
+    normalized = value.quantize(Decimal("0.0000000001")).normalize() if too_fine else value.normalize()
     exponent = normalized.as_tuple().exponent
     places = max(2, -exponent) if isinstance(exponent, int) else 2
     return f"{normalized:,.{places}f}"
@@ -30,7 +30,7 @@ def usd_cents(value: Decimal | None) -> str:
 
 
 @register.filter
-def get_item(mapping: dict, key: str) -> object:  # type: ignore[type-arg]
+def get_item(mapping: dict[str, object], key: str) -> object:
     return mapping.get(key)
 
 

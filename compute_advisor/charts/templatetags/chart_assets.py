@@ -31,7 +31,9 @@ def plotly_style_ids() -> dict[str, object]:
 def plotly_assets() -> str:
     import plotly
 
-    other_ids = [i for i in plotly_style_ids()["ids"] if i != GLOBAL_ID]  # type: ignore[union-attr]
+    recorded = plotly_style_ids()["ids"]
+    assert isinstance(recorded, list)
+    other_ids = [i for i in recorded if i != GLOBAL_ID]
     return format_html(
         '<link rel="stylesheet" href="{}" id="{}" class="no-inline-styles">{}<script src="{}?v={}" defer></script>',
         static("vendor/plotly.css"),
