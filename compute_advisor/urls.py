@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from compute_advisor.catalog import views as catalog_views
 from compute_advisor.lib.health import health_report
+from pricing.freshness import snapshot_health
 
 
 def alive(request: HttpRequest) -> JsonResponse:
@@ -19,7 +20,7 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    ready, report = health_report()
+    ready, report = health_report(snapshot=snapshot_health)
     return JsonResponse(report, status=200 if ready else 503)
 
 

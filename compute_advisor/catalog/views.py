@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from compute_advisor.catalog import selectors
 from compute_advisor.catalog.forms import InstanceTypeFilterForm, RegionForm
+from compute_advisor.engine.catalog import default_catalog
 from pricing.models import PriceSnapshot
 from pricing.selectors import price_snapshot_active, price_snapshot_regions
 
@@ -61,7 +62,11 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
         context.update(bundles=bundles, item_sources=selectors.price_sources(bundles))
     if code == "lightsail_container":
         powers = selectors.lightsail_powers_priced(snapshot=snapshot, region=region)
-        context.update(powers=powers, item_sources=selectors.price_sources(powers))
+        context.update(
+            powers=powers,
+            item_sources=selectors.price_sources(powers),
+            max_nodes=default_catalog().lightsail_container_max_scale,
+        )
     return render(request, "catalog/service.html", context)
 
 

@@ -15,9 +15,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from pricing.freshness import snapshot_age_days, snapshot_is_stale
-from pricing.selectors import price_snapshot_active
-
 ESSENTIAL = {"database"}
 
 
@@ -48,33 +45,21 @@ def _cache() -> dict[str, Any]:
 
 
 def _broker() -> dict[str, Any]:
-    from compute_advisor.celery import app
+    # The project's Celery app, made current when Django loaded it (pricing's AppConfig.ready).
+    from celery import current_app
 
-    with app.connection_for_write() as conn:
+    with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=1)
         return {"transport": conn.transport.driver_type}
 
 
-def _snapshot() -> dict[str, Any]:
-    snapshot = price_snapshot_active()
-    if snapshot is None:
-        raise LookupError("no price snapshot is active")
-    age = snapshot_age_days(snapshot)
-    return {
-        "id": snapshot.pk,
-        "as_of": snapshot.as_of.isoformat(),
-        "age_days": age,
-        "max_age_days": settings.PRICE_SNAPSHOT_MAX_AGE_DAYS,
-        "stale": snapshot_is_stale(age),
-    }
-
-
-def health_report() -> tuple[bool, dict[str, Any]]:
-    """(ready, report). Ready means the essential checks pass; the rest may be degraded."""
+def health_report(*, snapshot: Callable[[], dict[str, Any]]) -> tuple[bool, dict[str, Any]]:
+    """(ready, report). Ready means the essential checks pass; the rest may be degraded. `snapshot` checks the
+    active prices (pricing.freshness.snapshot_health): its report may say "stale"."""
     checks = {"database": _timed(_database)}
     checks["cache"] = _timed(_cache)
     checks["broker"] = _timed(_broker)
-    checks["snapshot"] = _timed(_snapshot) if checks["database"]["ok"] else {"ok": False, "error": "no database"}
+    checks["snapshot"] = _timed(snapshot) if checks["database"]["ok"] else {"ok": False, "error": "no database"}
     ready = all(checks[name]["ok"] for name in ESSENTIAL)
     degraded = not all(check["ok"] for check in checks.values()) or checks["snapshot"].get("stale", False)
     status = "down" if not ready else "degraded" if degraded else "ok"

@@ -6,6 +6,7 @@ import io
 import zipfile
 from typing import Any
 
+from celery import current_app
 from django.db import transaction
 from django.db.models import F
 
@@ -13,15 +14,17 @@ from compute_advisor.estimates.models import SavedScenario
 from compute_advisor.reports.builder import report_for, report_pdf
 from compute_advisor.reports.models import ReportBatch
 
+MAKE_REPORT_BATCH = "reports.tasks.make_report_batch"
+
 
 def report_batch_start(*, user: Any, paper: str = "a4") -> ReportBatch | None:
     count = SavedScenario.objects.filter(owner=user).count()
     if not count:
         return None
     batch = ReportBatch.objects.create(owner=user, paper=paper if paper in ("a4", "letter") else "a4", total=count)
-    from compute_advisor.reports.tasks import make_report_batch
-
-    transaction.on_commit(lambda: make_report_batch.delay(batch.pk))
+    # The task (reports.tasks) calls this module's report_batch_run: it is found by its name, not imported.
+    task = current_app.tasks[MAKE_REPORT_BATCH]
+    transaction.on_commit(lambda: task.delay(batch.pk))
     return batch
 
 

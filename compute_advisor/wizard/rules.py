@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from compute_advisor.engine.catalog import default_catalog
 from compute_advisor.wizard.answers import Answers
+
+# AWS's figures in the reasons come from the catalog, where each has its source.
+_CATALOG = default_catalog()
+APP_RUNNER_CLOSED = next(
+    n.effective.isoformat() for n in _CATALOG.notices["app_runner"] if n.kind == "closed" and n.effective
+)
+LIGHTSAIL_MAX_NODES = _CATALOG.lightsail_container_max_scale
 
 EXCLUDE = None
 ALL = ("ecs_ec2", "fargate", "beanstalk", "app_runner", "lightsail_instance", "lightsail_container", "ecs_express")
@@ -56,7 +64,7 @@ RULES: tuple[Rule, ...] = (
         "new_to_app_runner",
         lambda a: not a.existing_app_runner,
         {"app_runner": EXCLUDE},
-        "App Runner closed to new customers on 2026-04-30; AWS points new users to ECS Express Mode",
+        f"App Runner closed to new customers on {APP_RUNNER_CLOSED}; AWS points new users to ECS Express Mode",
     ),
     Rule(
         "ssh",
@@ -78,9 +86,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "lightsail_scale",
-        lambda a: max(a.replicas, a.replicas_next_year or 0) > 20,
+        lambda a: max(a.replicas, a.replicas_next_year or 0) > LIGHTSAIL_MAX_NODES,
         {"lightsail_container": EXCLUDE},
-        "a Lightsail container service stops at 20 nodes",
+        f"a Lightsail container service stops at {LIGHTSAIL_MAX_NODES} nodes",
     ),
     Rule(
         "batch_not_for_web_services",

@@ -60,9 +60,10 @@ def price(ctx: Context) -> OptionResult:
         gb_rate=active_gb.usd,
     )
     if size is None:
+        top = max(ctx.catalog.app_runner_sizes)
         raise NotAvailable(
             f"No App Runner instance size has {fmt(workload.vcpu)} vCPU and {fmt(workload.memory_gib)} GB; "
-            "the largest is 4 vCPU and 12 GB."
+            f"the largest is {fmt(top.vcpu)} vCPU and {fmt(top.memory_gib)} GB."
         )
 
     plan, hours_in_month, minimum = ctx.plan, ctx.hours, settings.min_instances

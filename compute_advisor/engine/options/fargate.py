@@ -125,7 +125,8 @@ def charge_fargate_tasks(
         ),
     )
     if size is None:
-        largest = "4 vCPU and 30 GB" if workload.os == "windows" else "32 vCPU and 244 GB"
+        top = max(s for s in ctx.catalog.fargate_sizes if workload.os in s.os)
+        largest = f"{fmt(top.vcpu)} vCPU and {fmt(top.memory_gib)} GB"
         raise NotAvailable(
             f"No Fargate task size has {fmt(workload.vcpu)} vCPU and {fmt(workload.memory_gib)} GB "
             f"for {workload.os.title()}; the largest is {largest}."
