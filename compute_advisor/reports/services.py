@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
-from celery import current_app
 from django.db import transaction
 from django.db.models import F
 
@@ -14,17 +14,14 @@ from compute_advisor.estimates.models import SavedScenario
 from compute_advisor.reports.builder import report_for, report_pdf
 from compute_advisor.reports.models import ReportBatch
 
-MAKE_REPORT_BATCH = "reports.tasks.make_report_batch"
 
-
-def report_batch_start(*, user: Any, paper: str = "a4") -> ReportBatch | None:
+def report_batch_start(*, user: Any, paper: str = "a4", enqueue: Callable[[int], Any]) -> ReportBatch | None:
+    """A batch of the user's saved scenarios, handed to `enqueue` (the Celery task's delay) once it is stored."""
     count = SavedScenario.objects.filter(owner=user).count()
     if not count:
         return None
     batch = ReportBatch.objects.create(owner=user, paper=paper if paper in ("a4", "letter") else "a4", total=count)
-    # The task (reports.tasks) calls this module's report_batch_run: it is found by its name, not imported.
-    task = current_app.tasks[MAKE_REPORT_BATCH]
-    transaction.on_commit(lambda: task.delay(batch.pk))
+    transaction.on_commit(lambda: enqueue(batch.pk))
     return batch
 
 

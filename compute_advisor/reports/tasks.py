@@ -1,10 +1,10 @@
 from celery import shared_task
 
 from compute_advisor.reports.models import ReportBatch
-from compute_advisor.reports.services import MAKE_REPORT_BATCH, report_batch_run
+from compute_advisor.reports.services import report_batch_run
 
 
-@shared_task(name=MAKE_REPORT_BATCH, acks_late=True)
+@shared_task(name="reports.tasks.make_report_batch", acks_late=True)
 def make_report_batch(batch_id: int) -> str:
     batch = ReportBatch.objects.get(pk=batch_id)
     try:

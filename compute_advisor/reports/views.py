@@ -19,6 +19,7 @@ from compute_advisor.estimates.selectors import scenario_by_token
 from compute_advisor.reports.builder import Report, report_csv, report_for, report_json, report_pdf
 from compute_advisor.reports.models import ReportBatch
 from compute_advisor.reports.services import report_batch_start
+from compute_advisor.reports.tasks import make_report_batch
 from compute_advisor.wizard.recommend import recommend
 from compute_advisor.wizard.session import answers_from_session
 from pricing.selectors import price_snapshot_active, price_snapshot_regions
@@ -87,7 +88,9 @@ def wizard_report(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 @require_POST
 def batch_start(request: HttpRequest) -> HttpResponse:
-    batch = report_batch_start(user=request.user, paper=request.POST.get("paper", "a4"))
+    batch = report_batch_start(
+        user=request.user, paper=request.POST.get("paper", "a4"), enqueue=make_report_batch.delay
+    )
     if batch is None:
         messages.error(request, "Nothing to report: save a scenario first.")
         return redirect("estimates:mine")
