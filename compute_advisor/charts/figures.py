@@ -77,7 +77,7 @@ def hourly(charts: ChartData) -> dict[str, Any]:
             **LAYOUT,
             "title": {"text": HOURLY_TITLE},
             "xaxis": {"nticks": 14, "automargin": True},
-            "yaxis": {**LAYOUT["yaxis"], "title": {"text": "USD a month, this hour"}},
+            "yaxis": {**LAYOUT["yaxis"], "title": {"text": "USD a month, this hour"}, "rangemode": "tozero"},
         },
     }
 

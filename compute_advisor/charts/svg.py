@@ -112,6 +112,7 @@ def hourly(charts: ChartData) -> bytes:
     step = 24 if len(labels) == 168 else 3
     axes.set_xticks(range(0, len(labels), step), [labels[i] for i in range(0, len(labels), step)])
     axes.set_ylabel("USD a month, this hour")
+    axes.set_ylim(bottom=0)
     axes.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("${x:,.2f}"))
     _legend_below(figure, axes, 2)
     axes.set_title(HOURLY_TITLE)

@@ -79,13 +79,13 @@ def result_table(result: Result) -> str:
             config = configuration_summary(option)
             lines.append(
                 f"{ranked[option.option]:>2}  {option.label:<36} {option.monthly_cost:>12} "
-                f"{cents(option.total * 12):>12}  {config}"
+                f"{option.yearly_cost:>12}  {config}"
             )
         else:
             lines.append(f"{'-':>2}  {option.label:<36} {'unavailable':>12} {'':>12}  {option.reason}")
     if result.ranking:
         best = result.option(result.ranking[0])
-        lines += ["", f"Cheapest: {best.label} at {best.monthly_cost} USD a month ({cents(best.total * 12)} a year)."]
+        lines += ["", f"Cheapest: {best.label} at {best.monthly_cost} USD a month ({best.yearly_cost} a year)."]
         if len(result.ranking) > 1:
             worst = result.option(result.ranking[-1])
             lines.append(
