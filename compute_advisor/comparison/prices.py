@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from compute_advisor.engine import ScenarioError
+from compute_advisor.engine.price_keys import PriceKey
 from compute_advisor.engine.pricebook import DictPriceBook
 from pricing.models import PriceSnapshot
 from pricing.selectors import price_snapshot_active, price_snapshot_regions
@@ -42,3 +43,17 @@ def price_book_for(snapshot: PriceSnapshot, region: str, *, field: str = "region
         regions = ", ".join(price_snapshot_regions(snapshot=snapshot)) or "none"
         raise ScenarioError({field: [f"snapshot #{snapshot.pk} has no prices for {region}; it has {regions}"]})
     return book
+
+
+def rate_hint(snapshot: PriceSnapshot | None, region: str, key: PriceKey) -> str:
+    """ "$0.005 an hour in us-east-1": a rate as the snapshot has it, for a help text ("" when it has none)."""
+    if snapshot is None:
+        return ""
+    try:
+        price = price_book_for(snapshot, region).get(*key.at())
+    except ScenarioError:
+        return ""
+    if price is None:
+        return ""
+    per = {"Hrs": "an hour"}.get(price.unit, f"per {price.unit}")
+    return f"${price.usd.normalize():f} {per} in {region} (snapshot #{snapshot.pk})"

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 
 from compute_advisor.charts import figures as chart_figures
 from compute_advisor.charts.figures import figures_for
+from compute_advisor.comparison.prices import rate_hint
 from compute_advisor.comparison.service import comparison_get, comparison_regions
-from compute_advisor.engine import ScenarioError, parse_scenario
+from compute_advisor.engine import ScenarioError, parse_scenario, price_keys
 from compute_advisor.engine.catalog import default_catalog
 from compute_advisor.estimates.forms import DEFAULTS, ScenarioForm, ScenarioFormBase, form_data_with_defaults
 from compute_advisor.estimates.importers import ImportProblem, import_workload
@@ -72,6 +73,10 @@ def _compare_context(query: QueryDict, snapshot: PriceSnapshot | None) -> dict[s
         form = ScenarioForm(form_data_with_defaults(query), regions=regions)
     else:
         form = ScenarioForm(initial={**DEFAULTS, **query.dict()}, regions=regions)
+    region = str(form["region"].value() or DEFAULTS["region"])
+    ipv4 = rate_hint(snapshot, region, price_keys.PUBLIC_IPV4_IN_USE)
+    if ipv4:
+        form.fields["public_ipv4"].help_text += f" Each address: {ipv4}."
     context: dict[str, Any] = {"form": form, "snapshot": snapshot}
     if snapshot is not None and form.is_bound and form.is_valid():
         if form.cleaned_data.get("profile") and not form.data.get("profile"):

@@ -259,3 +259,13 @@ def test_charts_use_the_local_plotly_and_no_cdn(client, seeded):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/javascript"
     assert b"plotly" in b"".join(response.streaming_content)[:2000].lower()
+
+
+def test_the_public_ipv4_help_gives_the_snapshots_own_rate_for_the_region(client, seeded):
+    from compute_advisor.comparison.prices import price_book_for
+    from compute_advisor.engine import price_keys
+
+    for region in ("us-east-1", "eu-west-1"):
+        rate = price_book_for(seeded, region).get(*price_keys.PUBLIC_IPV4_IN_USE.at())
+        html = client.get(reverse("estimates:compare"), {"region": region}).content.decode()
+        assert f"Each address: ${rate.usd.normalize():f} an hour in {region} (snapshot #{seeded.pk})." in html
