@@ -11,7 +11,7 @@ from decimal import Decimal
 from compute_advisor.engine.money import SECONDS_PER_HOUR
 from compute_advisor.engine.pricebook import Price, PriceBook
 from compute_advisor.engine.result import LineItem, OptionResult
-from compute_advisor.engine.usage import BilledHours
+from compute_advisor.engine.usage import BilledHours, HourShares
 
 # The Price List's unit names, as a person reads them in a line item.
 DISPLAY_UNITS = {
@@ -81,10 +81,9 @@ class Bill:
         price = self.price(service_code, key, required=required, what=what)
         if price is None:
             return
-        billed = hours if isinstance(hours, BilledHours) else BilledHours(hours)
+        total, shares = (hours.total, hours.shares) if isinstance(hours, BilledHours) else (hours, None)
         factor = per * SECONDS_PER_HOUR if price.unit in _PER_SECOND_UNITS else per
-        quantity = billed.times(factor)
-        self.add(price, quantity=quantity.total, description=description, category=category, by_hour=quantity.by_hour)
+        self.add(price, quantity=total * factor, description=description, category=category, shares=shares)
 
     def units(
         self,
@@ -101,7 +100,7 @@ class Bill:
         price = self.price(service_code, key, required=required, what=what)
         if price is not None:
             amount = quantity if isinstance(quantity, BilledHours) else BilledHours(quantity)
-            self.add(price, quantity=amount.total, description=description, category=category, by_hour=amount.by_hour)
+            self.add(price, quantity=amount.total, description=description, category=category, shares=amount.shares)
 
     def add(
         self,
@@ -110,7 +109,7 @@ class Bill:
         quantity: Decimal,
         description: str,
         category: str,
-        by_hour: tuple[Decimal, ...] | None = None,
+        shares: HourShares | None = None,
     ) -> None:
         if quantity == 0:
             return
@@ -122,6 +121,6 @@ class Bill:
                 unit_price=price.usd,
                 cost=quantity * price.usd,
                 category=category,
-                by_hour=by_hour,
+                shares=shares,
             )
         )

@@ -19,7 +19,7 @@ prices many scenarios through a recording price book and checks that every key l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 PRICE_LIST = "price_list"
@@ -56,6 +56,11 @@ class PriceKey:
     on_service_page: bool = True
     # True for a price shown beside the others that no bill uses.
     reference_only: bool = False
+    # The key's text around its placeholders, split once: the engine asks for keys thousands of times a sweep.
+    parts: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parts", tuple(_PLACEHOLDER.split(self.key)))
 
     @property
     def is_pattern(self) -> bool:
@@ -68,7 +73,9 @@ class PriceKey:
 
     def at(self, *values: str) -> tuple[str, str]:
         """Where a price book keeps this price: `EC2_INSTANCE.at("m6i.large")` is (AmazonEC2, BoxUsage:m6i.large)."""
-        parts = _PLACEHOLDER.split(self.key)
+        parts = self.parts
+        if len(parts) == 1 and not values:
+            return (self.service_code, self.key)
         if len(values) != len(parts) - 1:
             raise ValueError(f"{self.key} takes {len(parts) - 1} value(s), not {len(values)}")
         key = parts[0] + "".join(value + part for value, part in zip(values, parts[1:], strict=True))

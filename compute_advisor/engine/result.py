@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-from compute_advisor.engine.money import CENT, ZERO, cents, plain
+from compute_advisor.engine.money import CENT, ZERO, cents, engine_precision, plain
 from compute_advisor.engine.pricebook import SnapshotInfo
+from compute_advisor.engine.usage import HourShares
 
 CATEGORIES = ("compute", "storage", "load_balancer", "transfer", "other")
 
@@ -21,17 +22,17 @@ class LineItem:
     unit_price: Decimal
     cost: Decimal
     category: str = "compute"
-    # For an hourly profile: the quantity each hour of the profile accounts for (they add up to `quantity`).
-    # None for a charge that runs all month whatever the profile (a load balancer, a plan, transfer): it is
-    # spread over the month's hours.
-    by_hour: tuple[Decimal, ...] | None = field(default=None, compare=False)
+    # For an hourly profile: how the quantity falls over the profile's hours. None for a charge that runs all
+    # month whatever the profile (a load balancer, a plan, transfer): it is spread over the month's hours.
+    shares: HourShares | None = field(default=None, compare=False)
 
     def cost_by_hour(self, weights: Sequence[Decimal]) -> list[Decimal]:
         """This line's cost, attributed to each hour of the profile whose month weights are `weights`."""
-        if self.by_hour is not None and self.quantity:
-            return [self.cost * q / self.quantity for q in self.by_hour]
-        total = sum(weights, ZERO)
-        return [self.cost * w / total for w in weights]
+        parts = self.shares.values() if self.shares is not None else list(weights)
+        total = sum(parts, ZERO)
+        if not total:  # nothing runs in any hour of the profile: spread over the month
+            parts, total = list(weights), sum(weights, ZERO)
+        return [self.cost * part / total for part in parts]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,9 +72,10 @@ class OptionResult:
     def cost_by_profile_hour(self, weights: Sequence[Decimal]) -> list[Decimal]:
         """The month's cost attributed to each hour of the profile, in cents that add up to `monthly_cost`."""
         hours = [ZERO] * len(weights)
-        for line in self.line_items:
-            for index, cost in enumerate(line.cost_by_hour(weights)):
-                hours[index] += cost
+        with engine_precision():
+            for line in self.line_items:
+                for index, cost in enumerate(line.cost_by_hour(weights)):
+                    hours[index] += cost
         return cents_adding_up(hours, self.monthly_cost)
 
     def cost_by_category(self) -> dict[str, Decimal]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -66,16 +66,30 @@ class UsagePlan:
 
 
 @dataclass(frozen=True)
+class HourShares:
+    """How a charge splits over the hours of a profile: in proportion to the units running at each hour's
+    replica count times the hours of the month that profile hour stands for. Only the proportions matter, so
+    nothing is multiplied out until a chart asks (`values`), which keeps the break-even sweep's many
+    estimates as cheap as before."""
+
+    profile: tuple[int, ...]
+    weights: tuple[Decimal, ...]
+    running: Mapping[int, Decimal]  # units running (tasks, instances) for each replica count in the profile
+
+    def values(self) -> list[Decimal]:
+        return [self.running[r] * w for r, w in zip(self.profile, self.weights, strict=True)]
+
+
+@dataclass(frozen=True)
 class BilledHours:
-    """Hours of something billed in a month (instance-hours, task-hours), and for an hourly profile the part
-    of them each hour of the profile accounts for."""
+    """Hours of something billed in a month (instance-hours, task-hours), and for an hourly profile how they
+    fall over the profile's hours."""
 
     total: Decimal
-    by_hour: tuple[Decimal, ...] | None = None
+    shares: HourShares | None = None
 
     def times(self, factor: Decimal) -> BilledHours:
-        by_hour = None if self.by_hour is None else tuple(h * factor for h in self.by_hour)
-        return BilledHours(self.total * factor, by_hour)
+        return BilledHours(self.total * factor, self.shares)
 
 
 def billed_hours(plan: UsagePlan, running: Callable[[int], Decimal | int]) -> BilledHours:
@@ -85,10 +99,12 @@ def billed_hours(plan: UsagePlan, running: Callable[[int], Decimal | int]) -> Bi
     Scheduled runs are billed per run by each option (their minimums differ), not here.
     """
     assert plan.runs is None, "scheduled runs are billed per run"
-    if plan.hourly_profile:
-        by_hour = tuple(running(r) * w for r, w in zip(plan.hourly_profile, plan.profile_weights, strict=True))
-        return BilledHours(sum(by_hour, ZERO), by_hour)
-    return BilledHours(sum((running(s.replicas) * s.hours for s in plan.segments), ZERO))
+    units = {s.replicas: Decimal(running(s.replicas)) for s in plan.segments}
+    total = sum((units[s.replicas] * s.hours for s in plan.segments), ZERO)
+    if not plan.hourly_profile:
+        return BilledHours(total)
+    units.update({r: Decimal(running(r)) for r in set(plan.hourly_profile) - set(units)})
+    return BilledHours(total, HourShares(plan.hourly_profile, plan.profile_weights, units))
 
 
 def hour_weights(length: int, hours_per_month: Decimal) -> list[Decimal]:
