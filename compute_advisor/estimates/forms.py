@@ -21,17 +21,16 @@ from compute_advisor.estimates.scenario_form import DEFAULTS, FIELDS, FormField,
 from compute_advisor.lib.declared_forms import choice_field, form_field
 
 MAX_PROFILE_TEXT = 2000
-# Shown on every comparison: a form sends them always, so a blank one is an error, not "the default".
-ALWAYS_SENT = {"region", "vcpu", "memory_gib", "architecture", "os", "ephemeral_storage_gib", "disk_gib"} | {
-    "usage_kind",
-    "hours_per_month",
-    "data_transfer_out_gib",
-    "requests_per_second",
-    "avg_response_kib",
-    "load_balancer",
-    "purchase",
-    "options",
-}
+
+
+def _always_sent(entry: FormField) -> bool:
+    """A field the form always shows with a value (required, or with a default): blank is an error, not "the
+    default". Pins and fields of one usage kind may be left blank."""
+    spec = entry.spec
+    optional = entry.kinds or entry.path.startswith("option_settings.")
+    return not optional and (spec.required or spec.default is not None)
+
+
 EMPTY_LABELS = {
     "beanstalk_environment": "Chosen from the replicas",
     "lightsail_bundle": "Chosen to fit",
@@ -41,7 +40,7 @@ EMPTY_LABELS = {
 
 def _field(entry: FormField) -> forms.Field:
     spec = entry.spec
-    required = entry.name in ALWAYS_SENT
+    required = _always_sent(entry)
     if entry.name == "usage_kind":
         return forms.ChoiceField(
             label=spec.title,
