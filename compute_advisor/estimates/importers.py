@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from compute_advisor.engine.scenario import MAX_REPLICAS
+
 MAX_BYTES = 100 * 1024
 MAX_YAML_ALIASES = 50
 
@@ -23,7 +25,9 @@ class ImportProblem(ValueError):
 
 @dataclass
 class Imported:
-    fields: dict[str, str]
+    """What a file says of the scenario (a part of one, in the contract's shape), and notes for the user."""
+
+    scenario: dict[str, Any]
     notes: list[str] = field(default_factory=list)
 
 
@@ -115,18 +119,14 @@ def _task_definition(data: dict[str, Any]) -> Imported:
     platform = data.get("runtimePlatform") or {}
     os = "windows" if str(platform.get("operatingSystemFamily", "")).upper().startswith("WINDOWS") else "linux"
     architecture = "arm64" if str(platform.get("cpuArchitecture", "")).upper() == "ARM64" else "x86_64"
-    fields = {
-        "vcpu": _plain(cpu / 1024),
-        "memory_gib": _plain(memory / 1024),
-        "os": os,
-        "architecture": architecture,
-    }
+    workload = {"vcpu": _plain(cpu / 1024), "memory_gib": _plain(memory / 1024), "os": os, "architecture": architecture}
     storage = (data.get("ephemeralStorage") or {}).get("sizeInGiB")
     if storage:
-        fields["ephemeral_storage_gib"] = _plain(_decimal(storage, "ephemeralStorage.sizeInGiB"))
+        workload["ephemeral_storage_gib"] = _plain(_decimal(storage, "ephemeralStorage.sizeInGiB"))
+    scenario: dict[str, Any] = {"workload": workload}
     if data.get("family"):
-        fields["name"] = str(data["family"])[:200]
-    return Imported(fields=fields, notes=notes)
+        scenario["name"] = str(data["family"])[:200]
+    return Imported(scenario=scenario, notes=notes)
 
 
 _SIZE = re.compile(r"^([\d.]+)\s*([kmgt]?)i?b?$", re.IGNORECASE)
@@ -166,10 +166,9 @@ def _compose(services: dict[str, Any]) -> Imported:
     if len(services) > 1:
         notes.append(f"{len(services)} services: their resources are added up as one replica.")
     return Imported(
-        fields={
-            "vcpu": _plain(cpus),
-            "memory_gib": _plain(memory.quantize(Decimal("0.001"))),
-            "replicas": str(min(replicas, 5000)),
+        scenario={
+            "workload": {"vcpu": _plain(cpus), "memory_gib": _plain(memory.quantize(Decimal("0.001")))},
+            "usage": {"kind": "always_on", "replicas": min(replicas, MAX_REPLICAS)},
         },
         notes=notes,
     )

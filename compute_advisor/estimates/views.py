@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -229,7 +228,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
             for note in imported.notes:
                 messages.info(request, note)
             messages.success(request, "The form is filled from what you pasted; check it, then compare.")
-            query = urlencode(imported.fields)  # names may hold &, # or spaces
+            query = query_from_scenario(imported.scenario, submitted=False)  # URL-encoded: names may hold &, #
             return redirect(f"{reverse('estimates:compare')}?{query}")
         context["text"] = text[: 100 * 1024]
     return render(request, "estimates/import.html", context)
