@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from compute_advisor.estimates.models import SavedScenario
@@ -141,9 +140,8 @@ def wait_for(condition, timeout: float, what: str):
     pytest.fail(f"timed out after {timeout} s waiting for {what}")
 
 
-def test_a_worker_refreshes_prices_and_the_new_snapshot_becomes_active(worker, tmp_path):
-    call_command("load_seed_prices", verbosity=0)
-    seed = price_snapshot_active()
+def test_a_worker_refreshes_prices_and_the_new_snapshot_becomes_active(worker, tmp_path, seeded):
+    seed = seeded
     worker.start()
     refresh = queue_refresh(ecs_offer(tmp_path))
     wait_for(lambda: PriceRefresh.objects.get(pk=refresh.pk).status != "running", 60, "the refresh to finish")
@@ -159,9 +157,8 @@ SCENARIO = {
 }
 
 
-def test_a_worker_killed_mid_refresh_leaves_the_active_snapshot_and_the_next_worker_finishes(worker, tmp_path):
-    call_command("load_seed_prices", verbosity=0)
-    seed = price_snapshot_active()
+def test_a_worker_killed_mid_refresh_leaves_the_active_snapshot_and_the_next_worker_finishes(worker, tmp_path, seeded):
+    seed = seeded
     saved = [
         SavedScenario.objects.create(name=f"kept {n}", scenario=SCENARIO, snapshot=seed).share_token for n in range(3)
     ]
