@@ -16,17 +16,12 @@ from rest_framework.test import APIClient
 
 from compute_advisor.estimates.models import SavedScenario, new_share_token
 from compute_advisor.reports.models import ReportBatch
-
-SCENARIO = {
-    "region": "us-east-1",
-    "workload": {"vcpu": "1", "memory_gib": "2"},
-    "usage": {"kind": "always_on", "replicas": 2},
-}
+from tests.factories import scenario_data
 
 
 @pytest.fixture
 def alices(seeded, alice):
-    return SavedScenario.objects.create(owner=alice, name="alice's API", scenario=SCENARIO, snapshot=seeded)
+    return SavedScenario.objects.create(owner=alice, name="alice's API", scenario=scenario_data(), snapshot=seeded)
 
 
 def unchanged(saved: SavedScenario) -> bool:
@@ -73,11 +68,11 @@ def test_owners_rename_replace_and_revoke_through_the_api(alices, alice):
     renamed = api.patch(url, {"name": "orders API"}, format="json")
     assert renamed.status_code == 200
     assert renamed.json()["name"] == "orders API"
-    bigger = {**SCENARIO, "usage": {"kind": "always_on", "replicas": 6}}
+    bigger = scenario_data(usage={"replicas": 6})
     replaced = api.patch(url, {"scenario": bigger}, format="json")
     assert replaced.status_code == 200
     assert replaced.json()["scenario"]["usage"]["replicas"] == 6
-    bad = api.patch(url, {"scenario": {**SCENARIO, "usage": {"kind": "always_on", "replicas": 0}}}, format="json")
+    bad = api.patch(url, {"scenario": scenario_data(usage={"replicas": 0})}, format="json")
     assert bad.status_code == 400
     assert "scenario.usage.replicas" in bad.json()["errors"]
     assert api.patch(url, {"name": "  "}, format="json").status_code == 400

@@ -15,14 +15,13 @@ PROBE = """
 import json, django
 django.setup()
 from django.test import Client
+from tests.factories import scenario_data
 client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
 answers = {}
 for method, path in [("get", "/"), ("get", "/compare/?submitted=1&vcpu=1&memory_gib=2"), ("get", "/catalog/"),
                      ("post", "/api/v1/estimates"), ("get", "/health"), ("get", "/healthz")]:
     if method == "post":
-        body = {"region": "us-east-1", "workload": {"vcpu": "1", "memory_gib": "2"},
-                "usage": {"kind": "always_on", "replicas": 2}}
-        response = client.post(path, json.dumps(body), content_type="application/json")
+        response = client.post(path, json.dumps(scenario_data()), content_type="application/json")
     else:
         response = client.get(path)
     answers[path] = [response.status_code, response.get("Retry-After"), response.content.decode()]

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import scenario_data
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CONTRACT = ROOT / "docs" / "CONTRACT.md"
@@ -190,24 +192,22 @@ def test_the_extras_beyond_the_contract_are_ones_the_engine_accepts():
     from compute_advisor.engine import parse_scenario
 
     beyond = CONTRACT.read_text(encoding="utf-8").split("## Beyond the contract", 1)[1]
-    scenario = {
-        "region": "us-east-1",
-        "workload": {"vcpu": 1, "memory_gib": 2},
-        "usage": {
+    scenario = scenario_data(
+        usage={
             "kind": "scheduled",
             "replicas": 1,
             "runs_per_day": 4,
             "minutes_per_run": 10,
             "trigger": {"kind": "step_functions", "state_transitions_per_run": 4},
         },
-        "traffic": {
+        traffic={
             "new_connections_per_second": 5,
             "connection_seconds": 2,
             "rules_per_request": 12,
             "processed_gb_per_hour": 1,
             "avg_request_kib": 4,
         },
-        "option_settings": {
+        option_settings={
             "ecs_ec2": {
                 "network_mode": "bridge",
                 "eni_trunking": True,
@@ -217,7 +217,7 @@ def test_the_extras_beyond_the_contract_are_ones_the_engine_accepts():
             },
             "ecs_express": {"services_sharing_alb": 3},
         },
-    }
+    )
     for section in ("traffic", "option_settings.ecs_ec2"):
         obj = scenario
         for key in section.split("."):
@@ -237,13 +237,7 @@ def test_the_result_extras_beyond_the_contract_are_in_every_available_option(see
     beyond = CONTRACT.read_text(encoding="utf-8").split("## Beyond the contract", 1)[1]
     for name in ("yearly_cost", "category", "missing_prices"):
         assert f"`{name}`" in beyond
-    result = comparison_from_data(
-        scenario_data={
-            "region": "us-east-1",
-            "workload": {"vcpu": 1, "memory_gib": 2},
-            "usage": {"kind": "always_on", "replicas": 2},
-        }
-    ).to_json()
+    result = comparison_from_data(scenario_data=scenario_data()).to_json()
     available = [option for option in result["options"] if option["available"]]
     assert available
     for option in available:

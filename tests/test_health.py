@@ -22,7 +22,7 @@ def test_health_reports_each_dependency_and_the_snapshot(client, seeded):
     assert checks["snapshot"]["stale"] is False
 
 
-def test_health_without_a_snapshot_is_ready_but_degraded(client, db):
+def test_health_without_a_snapshot_is_ready_but_degraded(client, no_prices):
     body = client.get("/health").json()
     assert body["status"] == "degraded"
     assert body["checks"]["snapshot"]["ok"] is False

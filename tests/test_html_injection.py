@@ -12,6 +12,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from compute_advisor.estimates.models import SavedScenario
+from tests.factories import scenario_data
 from tests.web.test_compare import BASE
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)><a href="javascript:alert(2)">y</a>'
@@ -49,12 +50,7 @@ def test_names_saved_through_the_api_are_text_in_the_pages(seeded):
     owner = User.objects.create_user("api-mallory", password="a-long-password-4")
     api = APIClient()
     api.force_authenticate(owner)
-    scenario = {
-        "region": "us-east-1",
-        "workload": {"vcpu": "1", "memory_gib": "2"},
-        "usage": {"kind": "always_on", "replicas": 2},
-    }
-    created = api.post("/api/v1/scenarios", {"name": PAYLOAD, "scenario": scenario}, format="json")
+    created = api.post("/api/v1/scenarios", {"name": PAYLOAD, "scenario": scenario_data()}, format="json")
     assert created.status_code == 201
     assert created.json()["name"] == PAYLOAD  # JSON carries it verbatim, as data
     client = Client()

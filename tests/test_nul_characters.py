@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from compute_advisor.engine import ScenarioError, parse_scenario
+from compute_advisor.engine import ScenarioError
 from compute_advisor.estimates.models import SavedScenario
+from tests.factories import parsed_scenario, scenario_data
 
 
 def test_query_parameters_with_nul_are_refused_on_the_api_and_the_pages(client, seeded):
@@ -21,31 +22,20 @@ def test_query_parameters_with_nul_are_refused_on_the_api_and_the_pages(client, 
 
 
 def test_a_scenario_with_nul_names_the_field(client, seeded):
-    body = {
-        "region": "us-east-1",
-        "name": "orders\x00",
-        "workload": {"vcpu": "1", "memory_gib": "2"},
-        "usage": {"kind": "always_on", "replicas": 2},
-    }
+    body = scenario_data(name="orders\x00")
     response = client.post("/api/v1/estimates", json.dumps(body), content_type="application/json")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["name"]
 
 
 def test_the_scenario_parser_names_the_path_of_a_nul_anywhere():
-    body = {
-        "region": "us-east-1",
-        "workload": {"vcpu": "1", "memory_gib": "2"},
-        "usage": {"kind": "hourly", "replicas_by_hour": [1, "2\x00"]},
-    }
     with pytest.raises(ScenarioError) as raised:
-        parse_scenario(body)
+        parsed_scenario(usage={"kind": "hourly", "replicas_by_hour": [1, "2\x00"]})
     assert raised.value.errors == {"usage.replicas_by_hour.1": ["must not contain NUL (\\u0000) characters"]}
 
 
 def test_a_form_post_with_nul_saves_nothing(client, seeded):
-    scenario = {"region": "us-east-1", "workload": {"vcpu": "1", "memory_gib": "2"}, "usage": {"kind": "always_on"}}
     before = SavedScenario.objects.count()
-    response = client.post("/compare/save/", {"name": "x\x00y", "scenario": json.dumps(scenario)})
+    response = client.post("/compare/save/", {"name": "x\x00y", "scenario": json.dumps(scenario_data())})
     assert response.status_code == 400
     assert SavedScenario.objects.count() == before

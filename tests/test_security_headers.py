@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from compute_advisor.lib.security_headers import SecurityHeadersMiddleware
+from tests.factories import scenario_data
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -94,8 +95,7 @@ def test_the_api_refuses_a_signed_in_browser_post_without_its_csrf_token(seeded)
 
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(User.objects.create_user("csrf-victim", password="a-long-password-5"))
-    body = {"name": "forged", "scenario": {"region": "us-east-1", "workload": {"vcpu": "1", "memory_gib": "2"},
-                                           "usage": {"kind": "always_on", "replicas": 2}}}  # fmt: skip
+    body = {"name": "forged", "scenario": scenario_data()}
     forged = browser.post("/api/v1/scenarios", json.dumps(body), content_type="application/json")
     assert forged.status_code == 403
     assert "CSRF" in forged.json()["errors"][""][0]

@@ -9,12 +9,7 @@ from rest_framework.test import APIClient
 
 from compute_advisor.comparison.service import comparison_from_data
 from compute_advisor.estimates.models import SavedScenario
-
-SCENARIO = {
-    "region": "us-east-1",
-    "workload": {"vcpu": 1, "memory_gib": 2},
-    "usage": {"kind": "always_on", "replicas": 2},
-}
+from tests.factories import scenario_data
 
 
 @pytest.fixture
@@ -27,18 +22,19 @@ def post(api, url, body):
 
 
 def test_estimates_answers_the_contract(api, seeded):
-    response = post(api, "/api/v1/estimates", SCENARIO)
+    body = scenario_data()
+    response = post(api, "/api/v1/estimates", body)
     assert response.status_code == 200
-    assert response.json() == json.loads(json.dumps(comparison_from_data(scenario_data=SCENARIO).result.to_json()))
+    assert response.json() == json.loads(json.dumps(comparison_from_data(scenario_data=body).result.to_json()))
 
 
 @pytest.mark.parametrize(
     ("body", "path", "message"),
     [
-        ({**SCENARIO, "workload": {"vcpu": 0, "memory_gib": 2}}, "workload.vcpu", "greater than 0"),
-        ({**SCENARIO, "usage": {"kind": "hourly", "replicas_by_hour": [1] * 23}}, "usage.replicas_by_hour", "24"),
-        ({**SCENARIO, "region": "sa-east-1"}, "region", "no prices for sa-east-1"),
-        ({**SCENARIO, "options": ["k8s"]}, "options.0", "must be"),
+        (scenario_data(workload={"vcpu": 0}), "workload.vcpu", "greater than 0"),
+        (scenario_data(usage={"kind": "hourly", "replicas_by_hour": [1] * 23}), "usage.replicas_by_hour", "24"),
+        (scenario_data(region="sa-east-1"), "region", "no prices for sa-east-1"),
+        (scenario_data(options=["k8s"]), "options.0", "must be"),
         ({"region": "us-east-1"}, "workload", "required"),
     ],
 )
@@ -60,15 +56,17 @@ def test_sweep_and_regions(api, seeded):
     sweep = post(
         api,
         "/api/v1/estimates/sweep",
-        {"scenario": {**SCENARIO, "options": ["fargate", "ecs_ec2"]}, "points": [1, 2, 5, 10]},
+        {"scenario": scenario_data(options=["fargate", "ecs_ec2"]), "points": [1, 2, 5, 10]},
     )
     assert sweep.status_code == 200
     assert sweep.json()["x"] == ["1", "2", "5", "10"]
     assert {s["option"] for s in sweep.json()["series"]} == {"fargate", "ecs_ec2"}
-    hours = post(api, "/api/v1/estimates/sweep", {"scenario": SCENARIO, "axis": "active_hours_per_day", "points": [99]})
+    hours = post(
+        api, "/api/v1/estimates/sweep", {"scenario": scenario_data(), "axis": "active_hours_per_day", "points": [99]}
+    )
     assert hours.status_code == 400
     assert "points" in hours.json()["errors"]
-    regions = post(api, "/api/v1/estimates/regions", {"scenario": SCENARIO})
+    regions = post(api, "/api/v1/estimates/regions", {"scenario": scenario_data()})
     assert regions.status_code == 200
     assert len(regions.json()) == 5
 
@@ -79,7 +77,7 @@ def test_scenarios_need_authentication_and_stay_private(api, seeded):
     bob = User.objects.create_user("bob", password="a-long-password-2")
     token = Token.objects.create(user=alice)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    created = post(api, "/api/v1/scenarios", {"name": "api-saved", "scenario": SCENARIO})
+    created = post(api, "/api/v1/scenarios", {"name": "api-saved", "scenario": scenario_data()})
     assert created.status_code == 201
     assert created.json()["share_url"].endswith("/")
     pk = created.json()["id"]
@@ -91,13 +89,13 @@ def test_scenarios_need_authentication_and_stay_private(api, seeded):
     assert SavedScenario.objects.filter(pk=pk).exists()
     api.force_authenticate(alice)
     assert api.delete(f"/api/v1/scenarios/{pk}").status_code == 204
-    bad = post(api, "/api/v1/scenarios", {"name": "x", "scenario": {**SCENARIO, "usage": {"kind": "nope"}}})
+    bad = post(api, "/api/v1/scenarios", {"name": "x", "scenario": scenario_data(usage={"kind": "nope"})})
     assert bad.status_code == 400
     assert "scenario.usage.kind" in bad.json()["errors"]
 
 
 def test_shared_snapshots_diff_catalog(api, seeded):
-    saved = SavedScenario.objects.create(name="s", scenario=SCENARIO, snapshot=seeded)
+    saved = SavedScenario.objects.create(name="s", scenario=scenario_data(), snapshot=seeded)
     shared = api.get(f"/api/v1/shared/{saved.share_token}")
     assert shared.status_code == 200
     assert shared.json()["result"]["region"] == "us-east-1"
@@ -153,7 +151,7 @@ def test_with_its_cache_unreachable_the_api_still_prices(api, seeded):
     from tests.unreachable import UNREACHABLE_REDIS
 
     with override_settings(CACHES=UNREACHABLE_REDIS):
-        response = post(api, "/api/v1/estimates", SCENARIO)
+        response = post(api, "/api/v1/estimates", scenario_data())
     assert response.status_code == 200
     assert response.json()["ranking"]
 

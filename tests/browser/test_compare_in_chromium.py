@@ -3,14 +3,12 @@
 import re
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def live_seeded(live_server, transactional_db):
-    call_command("load_seed_prices", verbosity=0)
+def live_seeded(live_server, transactional_db, seeded):
     return live_server
 
 

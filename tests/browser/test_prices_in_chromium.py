@@ -1,7 +1,6 @@
 """The Prices page follows a running refresh without reloading, then shows the result."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from pricing.models import PriceRefresh, PriceRefreshPart
@@ -12,9 +11,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_progress_updates_in_place_then_the_page_shows_the_new_snapshot(
-    page, live_server, transactional_db, tmp_path, artifacts
+    page, live_server, transactional_db, seeded, tmp_path, artifacts
 ):
-    call_command("load_seed_prices", verbosity=0)
     refresh = refresh_start(source="offer_file", offer_files={("AmazonECS", "us-east-1"): str(ecs_offer(tmp_path))})
     page.goto(live_server.url + "/prices/")
     assert page.locator(".progress-box h2").inner_text() == f"Refresh #{refresh.pk} is running"

@@ -1,13 +1,11 @@
 """A newcomer walks through the wizard in Chromium and reaches a recommendation."""
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = pytest.mark.browser
 
 
-def test_walk_through_the_wizard(page, live_server, transactional_db, artifacts):
-    call_command("load_seed_prices", verbosity=0)
+def test_walk_through_the_wizard(page, live_server, transactional_db, seeded, artifacts):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Not sure? Let the wizard recommend one").click()
     page.wait_for_url("**/wizard/step/1/")

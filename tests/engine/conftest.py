@@ -4,9 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from compute_advisor.engine import Price, estimate, parse_scenario
+from compute_advisor.engine import Price, estimate
 from compute_advisor.engine.money import cents
 from pricing.snapshot_book import seed_price_book
+from tests.factories import parsed_scenario
 
 SEED = "pricing/data/seed-snapshot.json"
 
@@ -16,13 +17,9 @@ def book(region: str = "us-east-1"):
 
 
 def scenario(**fields):
-    data = {
-        "region": "us-east-1",
-        "workload": {"vcpu": 1, "memory_gib": 2},
-        "usage": {"kind": "always_on", "replicas": 1},
-    }
-    data.update(fields)
-    return parse_scenario(data)
+    """The factory's scenario with one replica unless `fields` say otherwise: the expected costs of the engine's
+    tables are written for one. `fields` as in `tests.factories.scenario_data`."""
+    return parsed_scenario(**{"usage": {"replicas": 1}, **fields})
 
 
 def run(price_book=None, **fields):

@@ -6,22 +6,18 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compute_advisor.engine import OPTION_CODES, estimate, parse_scenario
+from compute_advisor.engine import OPTION_CODES, estimate
 from compute_advisor.engine.usage import hour_weights
 from tests.engine.conftest import book
+from tests.factories import parsed_scenario
 
 BOOK = book("us-east-1")
 MIDDAY_PEAK = [1] * 10 + [4] * 4 + [1] * 10
 
 
 def priced(profile, **fields):
-    data = {
-        "region": "us-east-1",
-        "workload": {"vcpu": "1", "memory_gib": "2"},
-        "usage": {"kind": "hourly", "replicas_by_hour": profile},
-        **fields,
-    }
-    return estimate(parse_scenario(data), BOOK).to_json()
+    scenario = parsed_scenario(usage={"kind": "hourly", "replicas_by_hour": profile}, **fields)
+    return estimate(scenario, BOOK).to_json()
 
 
 def test_each_option_carries_one_cost_a_profile_hour_adding_up_to_its_monthly_cost():
@@ -54,12 +50,7 @@ def test_an_hour_without_replicas_still_pays_for_what_runs_all_month():
 
 
 def test_other_usage_has_no_hourly_series():
-    data = {
-        "region": "us-east-1",
-        "workload": {"vcpu": 1, "memory_gib": 2},
-        "usage": {"kind": "always_on", "replicas": 2},
-    }
-    for option in estimate(parse_scenario(data), BOOK).to_json()["options"]:
+    for option in estimate(parsed_scenario(), BOOK).to_json()["options"]:
         assert "cost_by_profile_hour" not in option
 
 

@@ -11,18 +11,14 @@ from django.core.management import call_command
 
 from compute_advisor.comparison.service import comparison_from_data
 from pricing.snapshot_book import seed_price_book
+from tests.factories import parsed_scenario, scenario_data
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIO = {
-    "region": "us-east-1",
-    "workload": {"vcpu": 1, "memory_gib": 2},
-    "usage": {"kind": "always_on", "replicas": 2},
-}
 
 
 def test_it_prints_the_contract_result_as_json(seeded, tmp_path, capsys):
     path = tmp_path / "scenario.json"
-    path.write_text(json.dumps(SCENARIO))
+    path.write_text(json.dumps(scenario_data()))
     call_command("estimate", "--input", str(path))
     out = json.loads(capsys.readouterr().out)
     assert out["currency"] == "USD"
@@ -53,10 +49,10 @@ def test_it_prints_the_contract_result_as_json(seeded, tmp_path, capsys):
 
 
 def test_the_database_snapshot_and_the_seed_file_price_alike(seeded):
-    from compute_advisor.engine import estimate, parse_scenario
+    from compute_advisor.engine import estimate
 
-    from_db = comparison_from_data(scenario_data=SCENARIO).result.to_json()
-    from_file = estimate(parse_scenario(SCENARIO), seed_price_book("pricing/data/seed-snapshot.json", "us-east-1"))
+    from_db = comparison_from_data(scenario_data=scenario_data()).result.to_json()
+    from_file = estimate(parsed_scenario(), seed_price_book("pricing/data/seed-snapshot.json", "us-east-1"))
     assert [o.get("monthly_cost") for o in from_db["options"]] == [
         o.get("monthly_cost") for o in from_file.to_json()["options"]
     ]
@@ -107,8 +103,7 @@ def cli_database():
             ],
         ),
         (
-            '{"region": "sa-east-1", "workload": {"vcpu": 1, "memory_gib": 2},'
-            ' "usage": {"kind": "always_on", "replicas": 1}}',
+            json.dumps(scenario_data(region="sa-east-1", usage={"replicas": 1})),
             ["region: snapshot #1 has no prices for sa-east-1"],
         ),
         ("[1, 2]", ["the scenario must be a JSON object"]),
@@ -130,11 +125,11 @@ def test_a_missing_file_exits_2(cli_database):
 
 
 def test_standard_input_table_and_csv_formats(cli_database):
-    table = run_cli("--input", "-", "--format", "table", stdin=json.dumps(SCENARIO))
+    table = run_cli("--input", "-", "--format", "table", stdin=json.dumps(scenario_data()))
     assert table.returncode == 0, table.stderr
     assert "Amazon ECS on AWS Fargate" in table.stdout
     assert "unavailable" in table.stdout
-    csv_out = run_cli("--input", "-", "--format", "csv", stdin=json.dumps(SCENARIO))
+    csv_out = run_cli("--input", "-", "--format", "csv", stdin=json.dumps(scenario_data()))
     rows = csv_out.stdout.splitlines()
     assert rows[0].startswith("option,label,available,description,quantity,unit,unit_price,cost")
     assert any(
@@ -144,6 +139,6 @@ def test_standard_input_table_and_csv_formats(cli_database):
 
 
 def test_an_unknown_snapshot_exits_2(cli_database):
-    result = run_cli("--input", "-", "--snapshot", "999", stdin=json.dumps(SCENARIO))
+    result = run_cli("--input", "-", "--snapshot", "999", stdin=json.dumps(scenario_data()))
     assert result.returncode == 2
     assert "There is no price snapshot '999'" in result.stderr

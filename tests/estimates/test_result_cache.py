@@ -20,37 +20,34 @@ from compute_advisor.comparison.result_cache import (
     result_key,
 )
 from compute_advisor.comparison.service import comparison_price as scenario_price
-from compute_advisor.engine import parse_scenario, price_keys, reference
+from compute_advisor.engine import price_keys, reference
 from pricing.models import PriceSnapshot
+from tests.factories import parsed_scenario
 from tests.unreachable import UNREACHABLE_REDIS
-
-BASE = {
-    "region": "us-east-1",
-    "workload": {"vcpu": "1", "memory_gib": "2"},
-    "usage": {"kind": "always_on", "replicas": 3},
-}
 
 
 def test_equivalent_scenarios_share_a_key_and_a_change_of_price_input_does_not(seeded):
-    key = result_key(parse_scenario(BASE), seeded)
-    same = {
-        **BASE,
-        "name": "Orders API",
-        "workload": {"vcpu": "1.0", "memory_gib": 2, "os": "linux"},
-        "hours_per_month": "730.00",
-    }
-    assert result_key(parse_scenario(same), seeded) == key
-    assert result_key(parse_scenario({**BASE, "usage": {"kind": "always_on", "replicas": 4}}), seeded) != key
-    assert result_key(parse_scenario({**BASE, "purchase": "spot"}), seeded) != key
+    written = {"vcpu": "1", "memory_gib": "2"}
+    base = parsed_scenario(workload=written, usage={"replicas": 3})
+    key = result_key(base, seeded)
+    same = parsed_scenario(
+        name="Orders API",
+        workload={"vcpu": "1.0", "memory_gib": 2, "os": "linux"},
+        usage={"replicas": 3},
+        hours_per_month="730.00",
+    )
+    assert result_key(same, seeded) == key
+    assert result_key(parsed_scenario(workload=written, usage={"replicas": 4}), seeded) != key
+    assert result_key(parsed_scenario(workload=written, usage={"replicas": 3}, purchase="spot"), seeded) != key
     newer = PriceSnapshot(pk=seeded.pk + 1, created_at=seeded.created_at + timedelta(days=1))
-    assert result_key(parse_scenario(BASE), newer) != key
+    assert result_key(base, newer) != key
     # An id handed out again (a rebuilt database) is a different snapshot too.
     reused = PriceSnapshot(pk=seeded.pk, created_at=seeded.created_at + timedelta(seconds=1))
-    assert result_key(parse_scenario(BASE), reused) != key
+    assert result_key(base, reused) != key
 
 
 def test_a_priced_result_is_stored_and_served_from_the_cache(seeded):
-    scenario = parse_scenario(BASE)
+    scenario = parsed_scenario(usage={"replicas": 3})
     first = scenario_price(scenario=scenario, snapshot=seeded)
     stored = cache.get(result_key(scenario, seeded))
     assert stored is not None
@@ -59,20 +56,20 @@ def test_a_priced_result_is_stored_and_served_from_the_cache(seeded):
     # What the cache holds is what the next request gets, even for a scenario written differently.
     marked = dataclasses.replace(first, hours_per_month=Decimal("123"))
     cache.set(result_key(scenario, seeded), marked)
-    again = scenario_price(scenario=parse_scenario({**BASE, "name": "renamed"}), snapshot=seeded)
+    again = scenario_price(scenario=parsed_scenario(usage={"replicas": 3}, name="renamed"), snapshot=seeded)
     assert again.hours_per_month == Decimal("123")
 
 
 @override_settings(RESULT_CACHE_SECONDS=0)
 def test_the_result_cache_can_be_turned_off(seeded):
-    scenario = parse_scenario({**BASE, "usage": {"kind": "always_on", "replicas": 7}})
+    scenario = parsed_scenario(usage={"replicas": 7})
     scenario_price(scenario=scenario, snapshot=seeded)
     assert cache.get(result_key(scenario, seeded)) is None
 
 
 @override_settings(CACHES=UNREACHABLE_REDIS)
 def test_with_redis_unreachable_results_are_computed_and_equal(seeded, caplog):
-    scenario = parse_scenario({**BASE, "usage": {"kind": "always_on", "replicas": 5}})
+    scenario = parsed_scenario(usage={"replicas": 5})
     with caplog.at_level(logging.WARNING, logger="compute_advisor.comparison.result_cache"):
         result = scenario_price(scenario=scenario, snapshot=seeded)
     assert "cache unavailable, computing instead" in caplog.text
@@ -83,7 +80,7 @@ def test_with_redis_unreachable_results_are_computed_and_equal(seeded, caplog):
 
 @pytest.mark.parametrize("replicas", [1, 2])
 def test_cached_and_computed_results_agree(seeded, replicas):
-    scenario = parse_scenario({**BASE, "usage": {"kind": "always_on", "replicas": replicas}})
+    scenario = parsed_scenario(usage={"replicas": replicas})
     computed = scenario_price(scenario=scenario, snapshot=seeded)
     served = scenario_price(scenario=scenario, snapshot=seeded)
     assert served.to_json() == computed.to_json()

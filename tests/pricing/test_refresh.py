@@ -16,26 +16,23 @@ from pricing.models import Price, PriceRefresh, PriceSnapshot
 from pricing.refresh import refresh_finish, refresh_part_run, refresh_start
 from pricing.selectors import price_snapshot_active, price_usd, snapshot_diff
 from pricing.tasks import launch_refresh
+from tests.factories import scenario_data
 from tests.pricing.offers import FARGATE_US_EAST_1, ec2_offer, ecs_offer, transfer_offer
 
-SCENARIO = {
-    "region": "us-east-1",
-    "workload": {"vcpu": 1, "memory_gib": 2},
-    "usage": {"kind": "always_on", "replicas": 1},
-    "options": ["fargate"],
-    "public_ipv4": False,
-}
+
+def one_fargate_task() -> dict:
+    return scenario_data(usage={"replicas": 1}, options=["fargate"], public_ipv4=False)
 
 
 def test_an_offer_file_refresh_activates_a_snapshot_the_engine_uses_at_once(seeded, tmp_path, capsys):
     cheaper = {**FARGATE_US_EAST_1, "Fargate-vCPU-Hours:perCPU": "0.0300000000"}
-    before = comparison_from_data(scenario_data=SCENARIO).result.option("fargate").monthly_cost
+    before = comparison_from_data(scenario_data=one_fargate_task()).result.option("fargate").monthly_cost
     call_command("refresh_prices", "--offer-file", str(ecs_offer(tmp_path, prices=cheaper)), "--region", "us-east-1")
     assert "is active" in capsys.readouterr().out
     active = price_snapshot_active()
     assert active.pk != seeded.pk
     assert active.source == "bulk_api"
-    after = comparison_from_data(scenario_data=SCENARIO).result.option("fargate").monthly_cost
+    after = comparison_from_data(scenario_data=one_fargate_task()).result.option("fargate").monthly_cost
     assert after < before
     assert price_usd(
         snapshot=active, service_code="AmazonECS", region="us-east-1", key="Fargate-vCPU-Hours:perCPU"
@@ -65,12 +62,7 @@ def test_a_part_that_brings_too_few_prices_is_refused_and_the_active_snapshot_st
 
 
 def test_a_bad_offer_file_is_refused_with_a_message_and_nothing_saved_is_touched(seeded, tmp_path):
-    scenario = {
-        "region": "us-east-1",
-        "workload": {"vcpu": "1", "memory_gib": "2"},
-        "usage": {"kind": "always_on", "replicas": 2},
-    }
-    saved = {SavedScenario.objects.create(name=f"s{n}", scenario=scenario, snapshot=seeded).pk for n in range(3)}
+    saved = {SavedScenario.objects.create(name=f"s{n}", scenario=scenario_data(), snapshot=seeded).pk for n in range(3)}
     for name, text in [
         ("truncated.json", '{"offerCode": "AmazonEC2", "products": {'),
         ("not-json.json", "<html>503 Service Unavailable</html>"),

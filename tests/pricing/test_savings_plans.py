@@ -10,6 +10,7 @@ from pricing.fetchers import savings_plans_client
 from pricing.normalize import Tally
 from pricing.selectors import price_snapshot_active
 from pricing.sources.savings_plans import fetch_savings_plans_api, rows_from_savings_plan_file
+from tests.factories import scenario_data
 from tests.pricing.offer_generator import write_savings_plans_file
 
 RATES = {
@@ -42,14 +43,12 @@ def test_a_savings_plan_refresh_lets_the_engine_price_that_purchase_option(seede
     path = write_savings_plans_file(tmp_path / "sp.json", region="us-east-1", rates=RATES)
     call_command("refresh_prices", "--offer-file", str(path), "--region", "us-east-1")
     assert price_snapshot_active().prices.filter(service_code="ComputeSavingsPlans").count() == 4
-    scenario = {
-        "region": "us-east-1",
-        "workload": {"vcpu": 1, "memory_gib": 2},
-        "usage": {"kind": "always_on", "replicas": 1},
-        "purchase": "savings_plan_1y",
-        "public_ipv4": False,
-        "options": ["fargate", "ecs_ec2", "app_runner"],
-    }
+    scenario = scenario_data(
+        usage={"replicas": 1},
+        purchase="savings_plan_1y",
+        public_ipv4=False,
+        options=["fargate", "ecs_ec2", "app_runner"],
+    )
     result = comparison_from_data(scenario_data=scenario).result
     fargate = result.option("fargate")
     assert fargate.available

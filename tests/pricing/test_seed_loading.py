@@ -25,7 +25,7 @@ def write(tmp_path, data, name="seed.json"):
     return path
 
 
-def test_it_loads_the_shipped_seed_as_the_active_snapshot(db):
+def test_it_loads_the_shipped_seed_as_the_active_snapshot(no_prices):
     result = price_snapshot_load_seed(path=SEED)
     snapshot = result.snapshot
     assert result.created
@@ -39,7 +39,7 @@ def test_it_loads_the_shipped_seed_as_the_active_snapshot(db):
     assert PriceSource.objects.filter(snapshot=snapshot).count() == len(seed_data()["sources"])
 
 
-def test_prices_keep_the_published_precision(db):
+def test_prices_keep_the_published_precision(no_prices):
     snapshot = price_snapshot_load_seed(path=SEED).snapshot
     # us-east-1 list prices (AWS Price List), stored exactly.
     assert price_usd(snapshot=snapshot, service_code="AmazonEC2", region="us-east-1", key="BoxUsage:t3.medium") == (
@@ -55,7 +55,7 @@ def test_prices_keep_the_published_precision(db):
     assert price_usd(snapshot=snapshot, service_code="AmazonEC2", region="us-east-1", key="BoxUsage:zz9.huge") is None
 
 
-def test_the_database_in_use_is_the_one_configured(db):
+def test_the_database_in_use_is_the_one_configured(no_prices):
     # CI runs the suite on PostgreSQL; `make test` on SQLite. Both must load the same seed.
     expected = "postgresql" if settings.DATABASE_URL.startswith(("postgres", "pgsql")) else "sqlite"
     assert connection.vendor == expected
@@ -63,7 +63,7 @@ def test_the_database_in_use_is_the_one_configured(db):
     assert Price.objects.filter(snapshot=snapshot).count() == len(seed_data()["prices"])
 
 
-def test_a_second_load_changes_nothing(db):
+def test_a_second_load_changes_nothing(no_prices):
     first = price_snapshot_load_seed(path=SEED)
     rows = Price.objects.count()
     second = price_snapshot_load_seed(path=SEED)
@@ -73,7 +73,7 @@ def test_a_second_load_changes_nothing(db):
     assert price_snapshot_active().pk == first.snapshot.pk
 
 
-def test_a_load_with_other_content_supersedes_the_active_snapshot(db, tmp_path):
+def test_a_load_with_other_content_supersedes_the_active_snapshot(no_prices, tmp_path):
     first = price_snapshot_load_seed(path=SEED).snapshot
     data = seed_data()
     data["as_of"] = "2026-11-02"
@@ -112,7 +112,7 @@ def corrupt_variants():
 
 
 @pytest.mark.parametrize(("label", "content", "message"), corrupt_variants(), ids=[v[0] for v in corrupt_variants()])
-def test_a_corrupt_seed_is_refused_and_the_active_snapshot_stays(db, tmp_path, capsys, label, content, message):
+def test_a_corrupt_seed_is_refused_and_the_active_snapshot_stays(no_prices, tmp_path, capsys, label, content, message):
     active = price_snapshot_load_seed(path=SEED).snapshot
     rows = Price.objects.count()
     path = write(tmp_path, content)
@@ -130,12 +130,12 @@ def test_a_corrupt_seed_is_refused_and_the_active_snapshot_stays(db, tmp_path, c
     assert (PriceSnapshot.objects.count(), Price.objects.count()) == (1, rows)
 
 
-def test_a_missing_file_is_refused_clearly(db, tmp_path):
+def test_a_missing_file_is_refused_clearly(no_prices, tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("load_seed_prices", "--file", str(tmp_path / "nope.json"))
 
 
-def test_a_load_that_fails_half_way_leaves_the_previous_snapshot_active(db, tmp_path, monkeypatch):
+def test_a_load_that_fails_half_way_leaves_the_previous_snapshot_active(no_prices, tmp_path, monkeypatch):
     active = price_snapshot_load_seed(path=SEED).snapshot
     data = seed_data()
     data["as_of"] = "2026-11-03"
@@ -153,7 +153,7 @@ def test_a_load_that_fails_half_way_leaves_the_previous_snapshot_active(db, tmp_
     assert PriceSource.objects.exclude(snapshot=active).count() == 0
 
 
-def test_the_command_loads_only_when_no_snapshot_exists_with_if_none(db, capsys):
+def test_the_command_loads_only_when_no_snapshot_exists_with_if_none(no_prices, capsys):
     call_command("load_seed_prices", "--if-none")
     assert "made it active" in capsys.readouterr().out
     call_command("load_seed_prices", "--if-none")

@@ -18,20 +18,23 @@ from compute_advisor.engine.money import cents
 from compute_advisor.estimates.models import SavedScenario
 from compute_advisor.reports.builder import report_csv, report_for, report_json, report_pdf
 from compute_advisor.reports.models import ReportBatch
+from tests.factories import scenario_data
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIO = {
-    "region": "us-east-1",
-    "name": "Orders API",
-    "workload": {"vcpu": "1", "memory_gib": "2"},
-    "usage": {"kind": "hourly", "replicas_by_hour": [2] * 8 + [6] * 10 + [2] * 6},
-    "traffic": {"requests_per_second": "30", "avg_response_kib": "16", "data_transfer_out_gib": "200"},
-}
+
+
+def orders_api() -> dict:
+    """The scenario these reports print: named, with a daily profile and traffic."""
+    return scenario_data(
+        name="Orders API",
+        usage={"kind": "hourly", "replicas_by_hour": [2] * 8 + [6] * 10 + [2] * 6},
+        traffic={"requests_per_second": "30", "avg_response_kib": "16", "data_transfer_out_gib": "200"},
+    )
 
 
 @pytest.fixture
 def report(seeded):
-    return report_for(scenario_data=SCENARIO, snapshot=seeded)
+    return report_for(scenario_data=orders_api(), snapshot=seeded)
 
 
 def text_of(pdf: bytes) -> tuple[PdfReader, str]:
@@ -87,7 +90,7 @@ def test_the_csv_round_trips_with_the_same_totals(report):
 
 def test_the_json_is_the_contract_result_with_its_scenario(report):
     data = json.loads(report_json(report))
-    assert data["scenario"] == SCENARIO
+    assert data["scenario"] == orders_api()
     assert {k: v for k, v in data.items() if k != "scenario"} == report.result.to_json()
     for option in data["options"]:
         assert {"option", "label", "available", "line_items", "warnings"} <= set(option)
@@ -127,7 +130,7 @@ def test_the_pages_serve_every_format(client, seeded):
 
 
 def test_a_share_link_has_its_reports(client, seeded):
-    saved = SavedScenario.objects.create(name="shared API", scenario=SCENARIO, snapshot=seeded)
+    saved = SavedScenario.objects.create(name="shared API", scenario=orders_api(), snapshot=seeded)
     response = client.get(reverse("reports:shared", args=[saved.share_token, "pdf"]))
     assert response.status_code == 200
     assert "shared API" in text_of(response.content)[1]
@@ -138,13 +141,13 @@ def test_the_report_command_writes_pdf_csv_and_json(seeded, tmp_path):
     from django.core.management import call_command
 
     source = tmp_path / "scenario.json"
-    source.write_text(json.dumps(SCENARIO))
+    source.write_text(json.dumps(orders_api()))
     call_command("report", "--input", str(source), "--output", str(tmp_path / "r.pdf"), "--paper", "letter")
     call_command("report", "--input", str(source), "--output", str(tmp_path / "r.csv"))
     call_command("report", "--input", str(source), "--output", str(tmp_path / "r.json"))
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
     assert (tmp_path / "r.csv").read_text().startswith("option,label")
-    assert json.loads((tmp_path / "r.json").read_text())["scenario"] == SCENARIO
+    assert json.loads((tmp_path / "r.json").read_text())["scenario"] == orders_api()
 
 
 def test_the_report_command_refuses_bad_input_with_exit_2(seeded, tmp_path):
@@ -167,7 +170,7 @@ def test_the_report_command_refuses_bad_input_with_exit_2(seeded, tmp_path):
 def test_a_batch_of_reports_runs_as_a_task_and_downloads_as_a_zip(client, seeded, django_capture_on_commit_callbacks):
     user = User.objects.create_user("carol", password="a-long-password-3")
     for name in ("first", "second"):
-        SavedScenario.objects.create(owner=user, name=name, scenario=SCENARIO, snapshot=seeded)
+        SavedScenario.objects.create(owner=user, name=name, scenario=orders_api(), snapshot=seeded)
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reports:batch_start"), {"paper": "letter"})

@@ -22,10 +22,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import need
+from tests.factories import scenario_data
 
 pytestmark = pytest.mark.services
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIO = {"region": "us-east-1", "workload": {"vcpu": "1", "memory_gib": "2"}, "usage": {"kind": "always_on"}}
 PASSWORD = "a-long-password-for-the-operator"
 
 
@@ -196,7 +196,7 @@ class Traffic:
                 timeout=30,
             )  # fmt: skip
             self.statuses.append(("compare", compare.status_code))
-            scenario = {**SCENARIO, "usage": {"kind": "always_on", "replicas": replicas}}
+            scenario = scenario_data(usage={"replicas": replicas})
             api = session.post(f"{self.base}/api/v1/estimates", json=scenario, headers=headers, timeout=30)
             self.statuses.append(("estimate", api.status_code))
             name = f"traffic {n}-{i}"

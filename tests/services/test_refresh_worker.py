@@ -8,13 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from compute_advisor.estimates.models import SavedScenario
 from pricing.models import PriceRefresh, PriceRefreshPart, PriceSnapshot
 from pricing.selectors import price_snapshot_active
 from tests.conftest import need, redis_url
+from tests.factories import scenario_data
 from tests.pricing.offer_generator import ec2_instance, many_ec2_items, usage_item, write_offer_path
 from tests.pricing.offers import ecs_offer
 
@@ -141,9 +141,8 @@ def wait_for(condition, timeout: float, what: str):
     pytest.fail(f"timed out after {timeout} s waiting for {what}")
 
 
-def test_a_worker_refreshes_prices_and_the_new_snapshot_becomes_active(worker, tmp_path):
-    call_command("load_seed_prices", verbosity=0)
-    seed = price_snapshot_active()
+def test_a_worker_refreshes_prices_and_the_new_snapshot_becomes_active(worker, tmp_path, seeded):
+    seed = seeded
     worker.start()
     refresh = queue_refresh(ecs_offer(tmp_path))
     wait_for(lambda: PriceRefresh.objects.get(pk=refresh.pk).status != "running", 60, "the refresh to finish")
@@ -152,18 +151,11 @@ def test_a_worker_refreshes_prices_and_the_new_snapshot_becomes_active(worker, t
     assert price_snapshot_active().pk == refresh.snapshot_id != seed.pk
 
 
-SCENARIO = {
-    "region": "us-east-1",
-    "workload": {"vcpu": "1", "memory_gib": "2"},
-    "usage": {"kind": "always_on", "replicas": 2},
-}
-
-
-def test_a_worker_killed_mid_refresh_leaves_the_active_snapshot_and_the_next_worker_finishes(worker, tmp_path):
-    call_command("load_seed_prices", verbosity=0)
-    seed = price_snapshot_active()
+def test_a_worker_killed_mid_refresh_leaves_the_active_snapshot_and_the_next_worker_finishes(worker, tmp_path, seeded):
+    seed = seeded
     saved = [
-        SavedScenario.objects.create(name=f"kept {n}", scenario=SCENARIO, snapshot=seed).share_token for n in range(3)
+        SavedScenario.objects.create(name=f"kept {n}", scenario=scenario_data(), snapshot=seed).share_token
+        for n in range(3)
     ]
     # A big EC2 file (mostly products we skip) so that the part takes a few seconds.
     keep = [ec2_instance(f"K{i}", "us-east-1", name, usd) for i, (name, usd) in enumerate([("m6i.large", "0.096")])]

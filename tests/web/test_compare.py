@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from compute_advisor.comparison.service import comparison_from_data
 from compute_advisor.estimates.models import SavedScenario
+from tests.factories import scenario_data
 
 BASE = {
     "submitted": "1",
@@ -58,12 +59,10 @@ def test_the_empty_form_has_defaults_and_help_and_no_results(client, seeded):
 def test_the_results_table_shows_the_engines_figures_cheapest_first(client, seeded):
     html = page(client)
     expected = comparison_from_data(
-        scenario_data={
-            "region": "us-east-1",
-            "workload": {"vcpu": "1", "memory_gib": "2"},
-            "usage": {"kind": "always_on", "replicas": 3},
-            "traffic": {"data_transfer_out_gib": "150", "requests_per_second": "20", "avg_response_kib": "16"},
-        }
+        scenario_data=scenario_data(
+            usage={"replicas": 3},
+            traffic={"data_transfer_out_gib": "150", "requests_per_second": "20", "avg_response_kib": "16"},
+        )
     ).result
     shown = re.findall(r'class="num cost">([\d,.]+)<', html)
     assert shown == [f"{expected.option(code).monthly_cost:,.2f}" for code in expected.ranking]

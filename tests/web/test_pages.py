@@ -74,7 +74,7 @@ def test_the_instance_type_page_rejects_bad_filters_beside_the_field(client, see
     assert "Ensure this value is greater than or equal to 1" in response.content.decode()
 
 
-def test_pages_work_before_any_price_is_loaded(client, db):
+def test_pages_work_before_any_price_is_loaded(client, no_prices):
     assert "No price snapshot loaded" in client.get("/").content.decode()
     response = client.get(reverse("catalog:service", args=["lightsail_instance"]))
     assert response.status_code == 200
