@@ -73,19 +73,7 @@ def main() -> None:
         "/compare/?submitted=1&region=us-east-1&vcpu=1&memory_gib=2&architecture=x86_64&os=linux"
         "&ephemeral_storage_gib=20&disk_gib=30&usage_kind=hourly&preset=weekday_peak&replicas=8&hours_per_month=730"
         "&data_transfer_out_gib=500&requests_per_second=40&avg_response_kib=16&load_balancer=auto&public_ipv4=on"
-        "&purchase=on_demand"
-        + "".join(
-            f"&options={o}"
-            for o in (
-                "ecs_ec2",
-                "fargate",
-                "beanstalk",
-                "app_runner",
-                "lightsail_instance",
-                "lightsail_container",
-                "ecs_express",
-            )
-        )
+        "&purchase=on_demand" + "".join(f"&options={o}" for o in reference.SERVICE_CODES)
     )
     for url in ("/", "/catalog/", "/catalog/fargate/", "/catalog/ec2-instance-types/?priced_only=on", compare):
         status = client.get(url).status_code
