@@ -22,6 +22,7 @@ from compute_advisor.engine.breakeven import Crossing, Sweep, sweep
 from compute_advisor.engine.result import CATEGORIES, OptionResult
 from compute_advisor.lib.cache_or_compute import cache_or_compute
 from pricing.models import PriceSnapshot
+from pricing.selectors import price_snapshot_regions
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -138,8 +139,6 @@ class RegionRow:
 
 def comparison_regions(*, scenario: Scenario, snapshot: PriceSnapshot) -> list[RegionRow]:
     """The scenario priced in every region of the snapshot, the cheapest region (by its best option) first."""
-    from pricing.selectors import price_snapshot_regions
-
     rows = []
     for region in price_snapshot_regions(snapshot=snapshot):
         result = comparison_price(scenario=scenario.model_copy(update={"region": region}), snapshot=snapshot)

@@ -81,9 +81,11 @@ class Bill:
         price = self.price(service_code, key, required=required, what=what)
         if price is None:
             return
-        total, shares = (hours.total, hours.shares) if isinstance(hours, BilledHours) else (hours, None)
+        billed = _billed(hours)
         factor = per * SECONDS_PER_HOUR if price.unit in _PER_SECOND_UNITS else per
-        self.add(price, quantity=total * factor, description=description, category=category, shares=shares)
+        self.add(
+            price, quantity=billed.total * factor, description=description, category=category, shares=billed.shares
+        )
 
     def units(
         self,
@@ -99,7 +101,7 @@ class Bill:
         """Charge a quantity already in the price's own unit (GB-months, GB, months, minutes)."""
         price = self.price(service_code, key, required=required, what=what)
         if price is not None:
-            amount = quantity if isinstance(quantity, BilledHours) else BilledHours(quantity)
+            amount = _billed(quantity)
             self.add(price, quantity=amount.total, description=description, category=category, shares=amount.shares)
 
     def add(
@@ -124,3 +126,8 @@ class Bill:
                 shares=shares,
             )
         )
+
+
+def _billed(amount: Decimal | BilledHours) -> BilledHours:
+    """An amount that may say how it falls over a profile's hours; a plain one does not."""
+    return amount if isinstance(amount, BilledHours) else BilledHours(amount)

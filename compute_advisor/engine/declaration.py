@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
+from types import MappingProxyType
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 import annotated_types
@@ -159,7 +162,8 @@ def _nul_path(value: Any, path: str) -> str | None:
     return None
 
 
-def _union_tags(model: type[BaseModel]) -> set[str]:
+@cache
+def _union_tags(model: type[BaseModel]) -> frozenset[str]:
     """The tags pydantic adds to error paths inside discriminated unions ("usage.always_on.replicas")."""
     tags: set[str] = set()
     for field in model.model_fields.values():
@@ -168,7 +172,7 @@ def _union_tags(model: type[BaseModel]) -> set[str]:
             if kind is not None:
                 tags.update(str(v) for v in get_args(kind.annotation))
             tags |= _union_tags(member)
-    return tags
+    return frozenset(tags)
 
 
 def _members(annotation: Any) -> list[type[BaseModel]]:
@@ -195,7 +199,7 @@ def _errors(model: type[BaseModel], exc: ValidationError) -> dict[str, list[str]
     return errors
 
 
-def _message(error: Any, tags: set[str]) -> str:
+def _message(error: Any, tags: frozenset[str]) -> str:
     kind = error["type"]
     known = ", ".join(sorted(tags))
     messages = {
@@ -240,7 +244,7 @@ class FieldSpec:
     exclusive_minimum: bool
     maximum: Decimal | None
     choices: tuple[str, ...]
-    labels: dict[str, str]
+    labels: Mapping[str, str]
     max_length: int | None
 
     @property
@@ -249,10 +253,12 @@ class FieldSpec:
         return self.default if self.default is not None else self.example
 
 
+@cache
 def field_spec(model: type[BaseModel], path: str) -> FieldSpec:
     """The declaration of the field at `path` ("workload.vcpu", "usage.runs_per_day") of `model`.
 
-    Inside a union (usage), the first member that has the field answers.
+    Inside a union (usage), the first member that has the field answers. Read once per field: forms map their
+    values through it on every request, and a declaration never changes while the process runs.
     """
     head, _, rest = path.partition(".")
     field = model.model_fields.get(head)
@@ -308,6 +314,6 @@ def _spec(path: str, field: FieldInfo) -> FieldSpec:
         exclusive_minimum="gt" in bounds,
         maximum=None if "le" not in bounds else Decimal(str(bounds["le"])),
         choices=choices,
-        labels={str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {},
+        labels=MappingProxyType({str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}),
         max_length=bounds.get("max_length"),
     )

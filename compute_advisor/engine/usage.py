@@ -69,8 +69,8 @@ class UsagePlan:
 class HourShares:
     """How a charge splits over the hours of a profile: in proportion to the units running at each hour's
     replica count times the hours of the month that profile hour stands for. Only the proportions matter, so
-    nothing is multiplied out until a chart asks (`values`), which keeps the break-even sweep's many
-    estimates as cheap as before."""
+    nothing is multiplied out until a chart asks (`values`): the break-even sweep's many estimates do no
+    per-hour work."""
 
     profile: tuple[int, ...]
     weights: tuple[Decimal, ...]

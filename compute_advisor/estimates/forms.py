@@ -15,6 +15,7 @@ from django.conf import settings
 
 from compute_advisor.engine import OPTION_CODES
 from compute_advisor.engine.catalog import default_catalog
+from compute_advisor.engine.money import plain
 from compute_advisor.engine.presets import PRESETS, preset_profile
 from compute_advisor.engine.scenario import MAX_REPLICAS, USAGE_KINDS
 from compute_advisor.estimates.scenario_form import DEFAULTS, FIELDS, FormField, split_list
@@ -143,7 +144,7 @@ def form_data_with_defaults(query: Any) -> dict[str, Any]:
         elif isinstance(value, bool):
             data[name] = "on" if value else ""
         elif isinstance(value, Decimal):
-            data[name] = format(value.normalize(), "f")
+            data[name] = plain(value)
         else:
             data[name] = str(value)
     if query.get("submitted"):
