@@ -186,3 +186,11 @@ def test_the_schema_documents_every_declared_field(openapi):
         assert set(schemas[component]["properties"]) == set(getattr(declared, model).model_fields)
     assert "trigger" in schemas["Scheduled"]["properties"]
     assert {"avg_request_kib", "connection_seconds", "rules_per_request"} <= set(schemas["Traffic"]["properties"])
+
+
+def test_an_unknown_usage_kind_names_the_usage_kinds_only():
+    from compute_advisor.engine import ScenarioError, parse_scenario
+
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(scenario_data(usage={"kind": "nope"}))
+    assert caught.value.errors == {"usage.kind": ["kind must be one of always_on, scheduled, hourly"]}

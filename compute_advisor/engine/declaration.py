@@ -167,9 +167,10 @@ def _union_tags(model: type[BaseModel]) -> frozenset[str]:
     """The tags pydantic adds to error paths inside discriminated unions ("usage.always_on.replicas")."""
     tags: set[str] = set()
     for field in model.model_fields.values():
-        for member in _members(field.annotation):
+        members = _members(field.annotation)
+        for member in members:
             kind = member.model_fields.get("kind")
-            if kind is not None:
+            if kind is not None and len(members) > 1:  # a union told apart by its kind (not Trigger | None)
                 tags.update(str(v) for v in get_args(kind.annotation))
             tags |= _union_tags(member)
     return frozenset(tags)
@@ -201,7 +202,8 @@ def _errors(model: type[BaseModel], exc: ValidationError) -> dict[str, list[str]
 
 def _message(error: Any, tags: frozenset[str]) -> str:
     kind = error["type"]
-    known = ", ".join(sorted(tags))
+    expected = str(error.get("ctx", {}).get("expected_tags", "")).replace("'", "")
+    known = expected or ", ".join(sorted(tags))
     messages = {
         "missing": "is required",
         "extra_forbidden": "is not a known field",

@@ -42,5 +42,5 @@ class InputCommand(BaseCommand):
         self.stderr.write(message)
         raise SystemExit(INPUT_ERROR)
 
-    def fail_invalid(self, error: ScenarioError, what: str = "scenario") -> NoReturn:
-        self.fail(f"The {what} is not valid:\n" + "\n".join(f"  {line}" for line in error.lines()))
+    def fail_invalid(self, error: ScenarioError, heading: str = "The scenario is not valid") -> NoReturn:
+        self.fail(f"{heading}:\n" + "\n".join(f"  {line}" for line in error.lines()))

@@ -28,11 +28,11 @@ class Command(InputCommand):
         try:
             answers = parse_answers(data)
         except ScenarioError as exc:
-            self.fail_invalid(exc, "answers")
+            self.fail_invalid(exc, "The answers are not valid")
         try:
             result = recommend(answers, SnapshotPricer(snapshot_for(options["snapshot"])))
         except ScenarioError as exc:
-            self.fail_invalid(exc, "answers")
+            self.fail_invalid(exc, "The answers are not valid")
         except NoPrices as exc:
             self.fail(str(exc))
         if options["format"] == "json":
