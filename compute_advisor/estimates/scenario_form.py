@@ -64,7 +64,6 @@ FIELDS: tuple[FormField, ...] = (
     FormField("lightsail_power", "option_settings.lightsail_container.power"),
     FormField("express_sharing", "option_settings.ecs_express.services_sharing_alb"),
 )
-BY_NAME = {f.name: f for f in FIELDS}
 BY_PATH = {f.path: f for f in FIELDS}
 # For an hourly profile the replicas field shows its peak, so switching the usage keeps a sensible count.
 PEAK = "replicas"
@@ -143,7 +142,7 @@ def _query_value(field: FormField, value: Any) -> list[str]:
     if field.name == "options":
         return [str(v) for v in value]
     if field.list_text:
-        separator = ", " if field.spec.kind == "list" and field.name != "profile" else " "
+        separator = " " if field.name == "profile" else ", "  # a profile of numbers; names with commas
         return [separator.join(str(v) for v in value)]
     return [plain(value) if isinstance(value, Decimal) else str(value)]
 
