@@ -29,10 +29,10 @@ def money(value: Decimal) -> float:
 
 
 def cost_by_option(charts: ChartData) -> dict[str, Any]:
-    labels = [two_lines(o.label) for o in charts.ranked]
+    labels = [two_lines(o.label) for o in charts.priced]
     data = []
     for category in charts.categories:
-        values = [money(charts.by_category[o.option].get(category, Decimal(0))) for o in charts.ranked]
+        values = [money(charts.by_category[o.option].get(category, Decimal(0))) for o in charts.priced]
         data.append(
             {
                 "type": "bar",
@@ -69,7 +69,7 @@ def hourly(charts: ChartData) -> dict[str, Any]:
             "y": [money(c) for c in charts.by_profile_hour[option.option]],
             "hovertemplate": "%{x}: $%{y:,.2f} a month<extra>" + option.label + "</extra>",
         }
-        for option in charts.ranked
+        for option in charts.priced
     ]
     return {
         "data": data,
@@ -129,6 +129,6 @@ def figures_for(comparison: Comparison) -> dict[str, Any]:
     if charts.sweep is not None:
         figures["breakeven"] = breakeven(charts.sweep)
         figures["crossings"] = [c.sentence for c in charts.sweep.crossings]
-    if charts.hour_labels and charts.ranked:
+    if charts.hour_labels and charts.priced:
         figures["hourly"] = hourly(charts)
     return figures

@@ -61,7 +61,7 @@ def _svg(figure: plt.Figure) -> bytes:
 
 
 def cost_by_option(charts: ChartData) -> bytes:
-    ranked = charts.ranked
+    ranked = charts.priced
     labels = [two_lines(o.label).replace("<br>", "\n") for o in ranked]
     shown = {c: [float(charts.by_category[o.option].get(c, Decimal(0))) for o in ranked] for c in charts.categories}
     figure, axes = _framed(
@@ -105,8 +105,8 @@ def breakeven(sweep: Sweep) -> bytes:
 def hourly(charts: ChartData) -> bytes:
     """The engine's cost of each profile hour, as the web chart draws it (they add up to the table)."""
     labels = charts.hour_labels
-    figure, axes = _framed(tick_lines=1, xlabel=False, legend_rows=_rows(len(charts.ranked), 2))
-    for option in charts.ranked:
+    figure, axes = _framed(tick_lines=1, xlabel=False, legend_rows=_rows(len(charts.priced), 2))
+    for option in charts.priced:
         series = charts.by_profile_hour[option.option]
         axes.step(range(len(series)), [float(c) for c in series], where="post", label=option.label)
     step = 24 if len(labels) == 168 else 3
@@ -124,10 +124,10 @@ def svgs_for(comparison: Comparison) -> dict[str, bytes]:
     """The report's charts, by name: the same data the page draws."""
     charts = comparison.charts
     drawn: dict[str, bytes] = {}
-    if charts.ranked:
+    if charts.priced:
         drawn["cost"] = cost_by_option(charts)
     if charts.sweep is not None:
         drawn["breakeven"] = breakeven(charts.sweep)
-    if charts.hour_labels and charts.ranked:
+    if charts.hour_labels and charts.priced:
         drawn["hourly"] = hourly(charts)
     return drawn

@@ -39,7 +39,7 @@ class ChartData:
     """What the comparison's charts show, computed once: the page draws it with plotly, the PDF with
     matplotlib. Amounts stay Decimal; a chart only draws them."""
 
-    ranked: list[OptionResult]
+    priced: list[OptionResult]  # the ranked options, cheapest first, then the priced but unranked ones
     by_category: dict[str, dict[str, Decimal]]  # option -> category -> monthly cost
     hour_labels: list[str]  # empty unless the usage is an hourly profile
     by_profile_hour: dict[str, list[Decimal]]  # option -> the month's cost of each profile hour
@@ -47,7 +47,7 @@ class ChartData:
 
     @property
     def categories(self) -> list[str]:
-        """The categories any ranked option pays for, in the engine's order."""
+        """The categories any priced option pays for, in the engine's order."""
         return [c for c in CATEGORIES if any(costs.get(c) for costs in self.by_category.values())]
 
 
@@ -63,18 +63,23 @@ class Comparison:
         return [self.result.option(code) for code in self.result.ranking]
 
     @property
+    def priced(self) -> list[OptionResult]:
+        """The ranked options, then those priced but not ranked (App Runner for a new account)."""
+        return self.ranked + [self.result.option(code) for code in self.result.unranked]
+
+    @property
     def crossings(self) -> list[Crossing]:
         return list(self.sweep.crossings) if self.sweep else []
 
     @cached_property
     def charts(self) -> ChartData:
-        ranked = self.ranked
+        priced = self.priced
         weights = self.result.profile_weights
         return ChartData(
-            ranked=ranked,
-            by_category={o.option: o.cost_by_category() for o in ranked},
+            priced=priced,
+            by_category={o.option: o.cost_by_category() for o in priced},
             hour_labels=profile_hour_labels(len(weights)) if weights else [],
-            by_profile_hour={o.option: o.cost_by_profile_hour(weights) for o in ranked} if weights else {},
+            by_profile_hour={o.option: o.cost_by_profile_hour(weights) for o in priced} if weights else {},
             sweep=self.sweep,
         )
 

@@ -43,6 +43,15 @@ class ScenarioError(ValueError):
         ]
 
 
+class FieldErrors(ValueError):
+    """Raised by a model validator to blame fields below the model (a check that reads several fields):
+    `parse` reports each message at `<the model's path>.<path>`, as if the field had refused it."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{path}: {' '.join(messages)}" for path, messages in errors.items()))
+
+
 def amount(
     default: Any = REQUIRED,
     *,
@@ -194,6 +203,11 @@ def _errors(model: type[BaseModel], exc: ValidationError) -> dict[str, list[str]
     for error in exc.errors(include_url=False):
         loc = [str(part) for part in error["loc"]]
         loc = [part for index, part in enumerate(loc) if not (index > 0 and part in tags)]
+        blamed = error.get("ctx", {}).get("error")
+        if isinstance(blamed, FieldErrors):
+            for path, messages in blamed.errors.items():
+                errors.setdefault(".".join([*loc, path]), []).extend(messages)
+            continue
         if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
             loc.append(str(error.get("ctx", {}).get("discriminator", "kind")).strip("'"))  # the field at fault
         errors.setdefault(".".join(loc), []).append(_message(error, tags))

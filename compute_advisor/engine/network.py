@@ -14,17 +14,21 @@ from compute_advisor.engine.usage import BilledHours
 # Elastic Load Balancing capacity units (https://aws.amazon.com/elasticloadbalancing/pricing/): an ALB
 # LCU is 25 new connections a second, 3,000 active connections a minute, 1 GB processed an hour (EC2,
 # container and IP targets) or 1,000 rule evaluations a second; the first 10 rules are free. An NLB
-# NLCU (TCP) is 800 new connections a second, 100,000 active connections or 1 GB an hour. AWS's
-# worked example counts 300 KB/s as 1.08 GB an hour, so GB here is 10^9 bytes.
+# NLCU (TCP) is 800 new connections a second, 100,000 active connections or 1 GB an hour.
 ALB_NEW_PER_LCU = Decimal(25)
 ALB_ACTIVE_PER_LCU = Decimal(3000)
 ALB_RULES_PER_LCU = Decimal(1000)
 ALB_FREE_RULES = 10
 NLB_NEW_PER_LCU = Decimal(800)
 NLB_ACTIVE_PER_LCU = Decimal(100000)
+# One unit system for processed bytes, decimal: AWS's worked example counts 300 KB a second as 1.08 GB an
+# hour, so request and response sizes are KB of 10^3 bytes and processed GB are 10^9 bytes.
+BYTES_PER_KB = Decimal(1000)
 BYTES_PER_GB = Decimal(10) ** 9
-# Without better data, each request is taken to open a connection that lasts one second.
-DEFAULT_CONNECTION_SECONDS = Decimal(1)
+# Without better data, the connections are those of AWS's ALB pricing example: 1 new connection a second
+# carrying 5 requests a second (clients keep connections alive), each open for 2 minutes.
+DEFAULT_REQUESTS_PER_CONNECTION = Decimal(5)
+DEFAULT_CONNECTION_SECONDS = Decimal(120)
 # An internet-facing load balancer has a node, and a public IPv4 address, in at least two
 # Availability Zones (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/).
 LOAD_BALANCER_AZS = 2
@@ -55,7 +59,7 @@ class CapacityUnits:
 def _connections(traffic: Traffic) -> tuple[Decimal, Decimal]:
     new = traffic.new_connections_per_second
     if new is None:
-        new = traffic.requests_per_second
+        new = traffic.requests_per_second / (traffic.requests_per_connection or DEFAULT_REQUESTS_PER_CONNECTION)
     seconds = traffic.connection_seconds or DEFAULT_CONNECTION_SECONDS
     # Connections open at once: AWS's example counts 1 new connection a second lasting 2 minutes
     # as 120 active connections.
@@ -65,8 +69,8 @@ def _connections(traffic: Traffic) -> tuple[Decimal, Decimal]:
 def processed_gb_per_hour(traffic: Traffic) -> Decimal:
     if traffic.processed_gb_per_hour is not None:
         return traffic.processed_gb_per_hour
-    per_request_kib = traffic.avg_response_kib + (traffic.avg_request_kib or ZERO)
-    return traffic.requests_per_second * per_request_kib * 1024 * 3600 / BYTES_PER_GB
+    per_request_kb = traffic.avg_response_kib + (traffic.avg_request_kib or ZERO)
+    return traffic.requests_per_second * per_request_kb * BYTES_PER_KB * 3600 / BYTES_PER_GB
 
 
 def alb_capacity_units(traffic: Traffic) -> CapacityUnits:
@@ -124,14 +128,15 @@ def charge_load_balancer(
     units = alb_capacity_units(scenario.traffic) if kind == "alb" else nlb_capacity_units(scenario.traffic)
     if units.billed > 0:
         traffic = scenario.traffic
+        new, _ = _connections(traffic)
         bill.hourly(
             *keys.LOAD_BALANCER_CAPACITY_UNITS[kind].at(),
             hours=hours,
             per=units.billed,
             description=(
                 f"{name} capacity units: {_num(units.billed)} an hour, set by {units.dimension} "
-                f"({_num(traffic.requests_per_second)} requests/s, "
-                f"{_num(processed_gb_per_hour(traffic))} GB processed an hour)"
+                f"({_num(traffic.requests_per_second)} requests/s, {_num(new)} new connections/s, "
+                f"{_num(processed_gb_per_hour(traffic))} GB processed an hour, GB of 10^9 bytes)"
             ),
             category="load_balancer",
             required=False,

@@ -56,6 +56,12 @@ class OptionResult:
     warnings: list[str] = field(default_factory=list)
     # Prices the option needed that the snapshot lacks: the total leaves them out, and says so.
     missing_prices: list[str] = field(default_factory=list)
+    # Why a priced option is left out of the ranking (App Runner for an account that cannot sign up), if it is.
+    unranked_reason: str = ""
+
+    @property
+    def ranked(self) -> bool:
+        return self.available and not self.unranked_reason
 
     @property
     def total(self) -> Decimal:
@@ -104,6 +110,8 @@ class OptionResult:
             "line_items": [line.to_json() for line in self.line_items],
             "warnings": self.warnings,
             "missing_prices": self.missing_prices,
+            "ranked": self.ranked,
+            **({"unranked_reason": self.unranked_reason} if self.unranked_reason else {}),
         }
 
 
@@ -133,9 +141,29 @@ class Result:
 
     @property
     def ranking(self) -> list[str]:
-        available = [o for o in self.options if o.available]
+        """The options that fit and that the account can use, cheapest first."""
+        ranked = [o for o in self.options if o.ranked]
         # Ties keep the order the options were asked in (sort is stable).
-        return [o.option for o in sorted(available, key=lambda o: o.total)]
+        return [o.option for o in sorted(ranked, key=lambda o: o.total)]
+
+    @property
+    def unranked(self) -> list[str]:
+        """Priced options left out of the ranking (each says why), cheapest first: listed after the ranked."""
+        priced = [o for o in self.options if o.available and not o.ranked]
+        return [o.option for o in sorted(priced, key=lambda o: o.total)]
+
+    @property
+    def listing(self) -> list[OptionResult]:
+        """Every option in the order a page or a report lists them: the ranked ones cheapest first, then the
+        priced but unranked ones, then the unavailable ones in the order asked."""
+        order = self.ranking + self.unranked
+        rest = [o for o in self.options if o.option not in order]
+        return [self.option(code) for code in order] + rest
+
+    def rank(self, code: str) -> int | None:
+        """1 for the cheapest ranked option; None for one outside the ranking."""
+        ranking = self.ranking
+        return ranking.index(code) + 1 if code in ranking else None
 
     def option(self, code: str) -> OptionResult:
         return next(o for o in self.options if o.option == code)

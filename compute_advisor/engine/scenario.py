@@ -12,11 +12,26 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, field_validator, model_validator
 
-from compute_advisor.engine.declaration import Declared, ScenarioError, amount, choice, labelled, parse
+from compute_advisor.engine.declaration import (
+    Declared,
+    FieldErrors,
+    ScenarioError,
+    amount,
+    choice,
+    labelled,
+    parse,
+)
 from compute_advisor.engine.reference import SERVICE_CODES as OPTION_CODES
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 MAX_REPLICAS = 5000
+# gp3 limits (Amazon EBS User Guide, "General Purpose SSD volumes"; the EC2 API reference's CreateVolume
+# gives the 2,000 MiB/s maximum): 3,000 IOPS and 125 MiB/s at any size; at most 500 IOPS per GiB and
+# 0.25 MiB/s per provisioned IOPS, up to 80,000 IOPS and 2,000 MiB/s (the field bounds).
+GP3_BASELINE_IOPS = 3000
+GP3_BASELINE_THROUGHPUT = 125
+GP3_IOPS_PER_GIB = 500
+GP3_THROUGHPUT_PER_IOPS = Decimal("0.25")
 
 __all__ = ["OPTION_CODES", "Scenario", "ScenarioError", "parse_scenario"]
 
@@ -57,7 +72,11 @@ class Workload(Declared):
         labels={"linux": "Linux", "windows": "Windows"},
     )
     ephemeral_storage_gib: Decimal = amount(
-        20, ge=0, le=16384, title="Ephemeral storage per task (GiB)", description="Per Fargate task: 20 GiB are free."
+        20,
+        ge=0,
+        le=200,
+        title="Ephemeral storage per task (GiB)",
+        description="Per Linux Fargate task, in whole GiB (a fraction rounds up): 20 are free, at most 200.",
     )
     disk_gib: Decimal = amount(
         30,
@@ -65,6 +84,14 @@ class Workload(Declared):
         le=65536,
         title="EBS root volume per instance (GiB)",
         description="The root volume of each EC2 instance (ECS on EC2, Beanstalk).",
+    )
+    cpu_utilization_percent: Decimal = amount(
+        50,
+        ge=0,
+        le=100,
+        title="Average CPU use (%)",
+        description="The share of its vCPU a replica keeps busy on average; burstable capacity (T-family "
+        "instances, Lightsail) is judged and charged by it.",
     )
 
 
@@ -121,7 +148,7 @@ class Scheduled(Declared):
 
 
 class Hourly(Declared):
-    """Replicas needed in each hour of a day or a week, repeated to fill the month."""
+    """Replicas needed in each hour of a day or a week; each hour weighs `hours_per_month / len(profile)`."""
 
     kind: Literal["hourly"] = _kind("hourly: replicas for each hour of a day or a week.")
     replicas_by_hour: list[Annotated[int, Field(ge=0, le=MAX_REPLICAS)]] = Field(
@@ -153,6 +180,13 @@ class Traffic(Declared):
     data_transfer_out_gib: Decimal = amount(
         0, ge=0, le=10**9, title="Data out to the internet (GB/month)", description="The first 100 GB are free."
     )
+    data_transfer_in_gib: Decimal = amount(
+        0,
+        ge=0,
+        le=10**9,
+        title="Data in from the internet (GB/month)",
+        description="Free on AWS, but Lightsail counts it against a plan's allowance.",
+    )
     requests_per_second: Decimal = amount(
         0, ge=0, le=10**7, title="Requests a second", description="Average; load balancer capacity units come from it."
     )
@@ -160,16 +194,26 @@ class Traffic(Declared):
         0,
         ge=0,
         le=10**7,
-        title="Average response (KiB)",
-        description="With the requests, the bytes a load balancer processes.",
+        title="Average response (KB)",
+        description="With the requests, the bytes a load balancer processes (KB of 1,000 bytes, as AWS counts "
+        "them in its load balancer pricing examples).",
     )
     # Extensions (optional): what a load balancer's capacity units are derived from, when known.
-    avg_request_kib: Decimal | None = _traffic("Average request (KiB)", "Bytes a request sends, when known.")
+    avg_request_kib: Decimal | None = _traffic("Average request (KB)", "KB a request sends, when known.")
     new_connections_per_second: Decimal | None = _traffic(
-        "New connections a second", "When known; otherwise one a request."
+        "New connections a second", "When known; otherwise requests a second / requests a connection."
+    )
+    requests_per_connection: Decimal | None = _traffic(
+        "Requests a connection",
+        "Requests a kept-alive connection carries; 5 when unknown, as in AWS's load balancer pricing example.",
+        gt=0,
+        le=10**6,
     )
     connection_seconds: Decimal | None = _traffic(
-        "Connection length (seconds)", "How long a connection stays open; 1 second when unknown.", gt=0, le=86400
+        "Connection length (seconds)",
+        "How long a connection stays open; 120 seconds when unknown, as in AWS's pricing example.",
+        gt=0,
+        le=86400,
     )
     rules_per_request: int | None = Field(
         default=None,
@@ -239,6 +283,12 @@ class AppRunnerSettings(Declared):
     build_minutes_per_month: Decimal = amount(
         0, ge=0, le=10**6, title="Build minutes a month", description="Builds from source, per build-minute."
     )
+    existing_account: StrictBool = Field(
+        default=False,
+        title="App Runner: account already uses it",
+        description="App Runner is closed to new customers since 2026-04-30: it is ranked only for an account "
+        "that already uses it.",
+    )
 
 
 class LightsailInstanceSettings(Declared):
@@ -265,6 +315,19 @@ class EcsExpressSettings(Declared):
 
 class FargateSettings(Declared):
     pass
+
+
+class Resilience(Declared):
+    """How the replicas of a service spread over Availability Zones."""
+
+    min_zones: int = Field(
+        default=2,
+        ge=1,
+        le=6,
+        title="Availability Zones",
+        description="A service of 2 or more replicas runs on at least this many instances (no more than its "
+        "replicas), each in its own zone, where the option runs instances; 1 turns this off.",
+    )
 
 
 class OptionSettings(Declared):
@@ -317,6 +380,7 @@ class Scenario(Declared):
         default=list(OPTION_CODES), title="Compare", description="Which ways of running it to price."
     )
     option_settings: OptionSettings = OptionSettings()
+    resilience: Resilience = Resilience()
     name: str | None = Field(default=None, max_length=200, title="Name", description="What this workload is.")
 
     @field_validator("region")
@@ -347,10 +411,41 @@ class Scenario(Declared):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _within_aws_limits(self) -> Scenario:
+        """AWS's limits on settings that depend on one another: breaking one is invalid input."""
+        errors: dict[str, list[str]] = {}
+        workload, ec2 = self.workload, self.option_settings.ecs_ec2
+        if workload.os == "windows" and "fargate" in self.options and workload.ephemeral_storage_gib > 20:
+            errors["workload.ephemeral_storage_gib"] = [
+                "Fargate Windows tasks have no ephemeral storage setting (AWS gives them 20 GiB): leave it at 20, "
+                "or leave Fargate out of the options"
+            ]
+        if ec2.ebs_volume_type == "gp3":
+            most_iops = max(GP3_BASELINE_IOPS, GP3_IOPS_PER_GIB * workload.disk_gib)
+            if ec2.ebs_iops > most_iops:
+                errors["option_settings.ecs_ec2.ebs_iops"] = [
+                    f"a gp3 volume has at most {GP3_IOPS_PER_GIB} IOPS per GiB: {_plain(most_iops)} for "
+                    f"{_plain(workload.disk_gib)} GiB (workload.disk_gib)"
+                ]
+            most_throughput = max(Decimal(GP3_BASELINE_THROUGHPUT), ec2.ebs_iops * GP3_THROUGHPUT_PER_IOPS)
+            if ec2.ebs_throughput_mibps > most_throughput:
+                errors["option_settings.ecs_ec2.ebs_throughput_mibps"] = [
+                    f"a gp3 volume has at most {GP3_THROUGHPUT_PER_IOPS} MiB/s per provisioned IOPS: "
+                    f"{_plain(most_throughput)} MiB/s for {ec2.ebs_iops} IOPS"
+                ]
+        if errors:
+            raise FieldErrors(errors)
+        return self
+
     @property
     def peak_replicas(self) -> int:
         usage = self.usage
         return max(usage.replicas_by_hour) if isinstance(usage, Hourly) else usage.replicas
+
+
+def _plain(value: Decimal | int) -> str:
+    return format(Decimal(value).normalize(), "f")
 
 
 def parse_scenario(data: Any) -> Scenario:

@@ -51,6 +51,8 @@ class UsagePlan:
     def replica_hours(self) -> Decimal:
         if self.runs is not None:
             return self.runs.replicas * self.runs.hours_active
+        if self.hourly_profile:
+            return self.hours_per_month * sum(self.hourly_profile) / len(self.hourly_profile)
         return sum((s.replicas * s.hours for s in self.segments), ZERO)
 
     @property
@@ -100,28 +102,25 @@ def billed_hours(plan: UsagePlan, running: Callable[[int], Decimal | int]) -> Bi
     """
     assert plan.runs is None, "scheduled runs are billed per run"
     units = {s.replicas: Decimal(running(s.replicas)) for s in plan.segments}
-    total = sum((units[s.replicas] * s.hours for s in plan.segments), ZERO)
-    if not plan.hourly_profile:
-        return BilledHours(total)
-    units.update({r: Decimal(running(r)) for r in set(plan.hourly_profile) - set(units)})
-    return BilledHours(total, HourShares(plan.hourly_profile, plan.profile_weights, units))
+    profile = plan.hourly_profile
+    if not profile:
+        return BilledHours(sum((units[s.replicas] * s.hours for s in plan.segments), ZERO))
+    units.update({r: Decimal(running(r)) for r in set(profile) - set(units)})
+    # One division, last: 1, 4 and 1 replicas for 8 hours each over 730 hours bill exactly 1,460 hours.
+    total = plan.hours_per_month * sum((units[r] for r in profile), ZERO) / len(profile)
+    return BilledHours(total, HourShares(profile, plan.profile_weights, units))
 
 
 def hour_weights(length: int, hours_per_month: Decimal) -> list[Decimal]:
-    """How many times each hour of a repeating profile occurs in a month of `hours_per_month` hours.
+    """How many hours of the month each hour of a repeating profile stands for: `hours_per_month / length`
+    each, so every hour of a day (or day of a week) weighs the same.
 
-    A 24-hour profile over 730 hours repeats 30 whole times, then its first 10 hours once more; a
-    fractional month hour counts for its fraction.
+    A month is not a whole number of days or weeks: filling it with whole repeats and then the profile's
+    first hours once more would weigh Monday to Wednesday of a weekly profile more than the rest, and bill
+    a day of 1, 4 and 1 replicas (8 hours each) over 730 hours 1,456 task-hours instead of 1,460.
     """
-    whole, rest = divmod(hours_per_month, length)
-    weights = [Decimal(whole)] * length
-    index = 0
-    while rest > 0:
-        step = min(rest, Decimal(1))
-        weights[index] += step
-        rest -= step
-        index += 1
-    return weights
+    weight = hours_per_month / length
+    return [weight] * length
 
 
 def usage_plan(scenario: Scenario) -> UsagePlan:
@@ -138,10 +137,9 @@ def usage_plan(scenario: Scenario) -> UsagePlan:
     assert isinstance(usage, Hourly)
     profile = usage.replicas_by_hour
     weights = hour_weights(len(profile), hours)
-    totals: Counter[int] = Counter()
-    for replicas, weight in zip(profile, weights, strict=True):
-        totals[replicas] += weight  # type: ignore[assignment]
-    segments = tuple(Segment(r, Decimal(h)) for r, h in sorted(totals.items()) if h)
+    # Each replica count's share of the month in one division, so a profile's hours add up to the month.
+    counts = Counter(profile)
+    segments = tuple(Segment(r, hours * n / len(profile)) for r, n in sorted(counts.items()))
     return UsagePlan(
         hours_per_month=hours, segments=segments, hourly_profile=tuple(profile), profile_weights=tuple(weights)
     )

@@ -73,13 +73,13 @@ def result_table(result: Result) -> str:
         "",
         f"{'#':>2}  {'option':<36} {'USD / month':>12} {'USD / year':>12}  configuration",
     ]
-    ranked = {code: index + 1 for index, code in enumerate(result.ranking)}
-    for option in sorted(result.options, key=lambda o: ranked.get(o.option, 99)):
+    for option in result.listing:
         if option.available:
             config = configuration_summary(option)
+            rank = result.rank(option.option)
             lines.append(
-                f"{ranked[option.option]:>2}  {option.label:<36} {option.monthly_cost:>12} "
-                f"{option.yearly_cost:>12}  {config}"
+                f"{rank or '-':>2}  {option.label:<36} {option.monthly_cost:>12} "
+                f"{option.yearly_cost:>12}  {config}" + ("" if rank else "  (not ranked)")
             )
         else:
             lines.append(f"{'-':>2}  {option.label:<36} {'unavailable':>12} {'':>12}  {option.reason}")

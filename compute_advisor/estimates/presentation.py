@@ -91,7 +91,6 @@ def configuration_summary(option: OptionResult) -> str:
 
 def rows(result: Result) -> list[Row]:
     ranking = {code: index + 1 for index, code in enumerate(result.ranking)}
-    ordered = sorted(result.options, key=lambda o: (ranking.get(o.option, 999), o.option))
     return [
         Row(
             rank=ranking.get(o.option),
@@ -99,5 +98,5 @@ def rows(result: Result) -> list[Row]:
             yearly=o.yearly_cost if o.available else None,
             summary=configuration_summary(o) if o.available else "",
         )
-        for o in ordered
+        for o in result.listing
     ]

@@ -41,7 +41,7 @@ def test_example_1_linux_x86_with_extra_ephemeral_storage(rates):
     assert lines(option) == {
         "Fargate vCPU (Linux/x86)": "1.01",
         "Fargate memory (Linux/x86)": "0.22",
-        "Fargate ephemeral storage above the free 20 GB (10 GB a task)": "0.03",
+        "Fargate ephemeral storage above the free 20 GiB (10 GiB a task)": "0.03",
     }
     assert option.monthly_cost == Decimal("1.26")
 
@@ -57,7 +57,7 @@ def test_example_2_linux_arm(rates):
     assert lines(option) == {
         "Fargate vCPU (Linux/ARM)": "0.81",
         "Fargate memory (Linux/ARM)": "0.18",
-        "Fargate ephemeral storage above the free 20 GB (10 GB a task)": "0.03",
+        "Fargate ephemeral storage above the free 20 GiB (10 GiB a task)": "0.03",
     }
     assert option.monthly_cost == Decimal("1.02")
 
@@ -138,6 +138,32 @@ def test_alb_example_from_the_elastic_load_balancing_pricing_page():
     assert [str(line.cost.quantize(Decimal("0.01"))) for line in load_balancer] == ["16.20", "6.22"]
     assert "set by processed bytes" in load_balancer[1].description
     assert sum(line.cost for line in load_balancer).quantize(Decimal("0.01")) == Decimal("22.42")
+
+
+def test_the_load_balancer_defaults_are_those_of_the_alb_example():
+    # Only the request rate and sizes given: the defaults (5 requests a connection, 2-minute connections) are
+    # the example's, and 5 requests/s of 60 KB make its 300 KB/s, which AWS counts as 1.08 GB an hour.
+    option = run(
+        hours_per_month=720,
+        options=["fargate"],
+        public_ipv4=False,
+        load_balancer="alb",
+        traffic={"requests_per_second": 5, "avg_response_kib": 60, "rules_per_request": 60},
+    ).option("fargate")
+    capacity = next(line for line in option.line_items if "capacity units" in line.description)
+    assert capacity.quantity == Decimal("720") * Decimal("1.08")
+    assert str(capacity.cost.quantize(Decimal("0.01"))) == "6.22"
+    assert "1 new connections/s" in capacity.description and "GB of 10^9 bytes" in capacity.description
+
+
+def test_a_request_rate_alone_does_not_inflate_capacity_units():
+    # 100 requests/s with the example's keep-alive: 20 new connections/s = 0.8 LCU, 2,400 active = 0.8 LCU
+    # (counting each request as a new 1-second connection made 4 LCUs).
+    option = run(
+        options=["fargate"], public_ipv4=False, load_balancer="alb", traffic={"requests_per_second": 100}
+    ).option("fargate")
+    capacity = next(line for line in option.line_items if "capacity units" in line.description)
+    assert capacity.quantity == Decimal("730") * Decimal("0.8")
 
 
 def test_lightsail_least_expensive_plan_for_100_hours_is_67_cents():

@@ -43,7 +43,9 @@ def test_it_prints_the_contract_result_as_json(seeded, tmp_path, capsys):
         "cost": "59.10",
         "category": "compute",
     }
-    assert set(out["ranking"]) == {o["option"] for o in out["options"] if o["available"]}
+    assert set(out["ranking"]) == {o["option"] for o in out["options"] if o["available"] and o["ranked"]}
+    app_runner = next(o for o in out["options"] if o["option"] == "app_runner")
+    assert app_runner["available"] and not app_runner["ranked"] and "existing_account" in app_runner["unranked_reason"]
     costs = [Decimal(next(o for o in out["options"] if o["option"] == code)["monthly_cost"]) for code in out["ranking"]]
     assert costs == sorted(costs)
 

@@ -42,9 +42,15 @@ def price(ctx: Context) -> OptionResult:
     settings = scenario.option_settings.app_runner
     result = OptionResult(option=OPTION, label=ctx.label(OPTION))
     bill = Bill(ctx.book, result)
-    for notice in ctx.catalog.notices.get(OPTION, ()):
-        if notice.kind == "closed":
-            result.warnings.append(f"{notice.title}: {notice.text}")
+    closed = [n for n in ctx.catalog.notices.get(OPTION, ()) if n.kind == "closed"]
+    for notice in closed:
+        result.warnings.append(f"{notice.title}: {notice.text}")
+    if closed and not ctx.scenario.option_settings.app_runner.existing_account:
+        # A new account cannot sign up: priced for comparison, never recommended.
+        result.unranked_reason = (
+            "Not ranked: App Runner takes no new customers. Set option_settings.app_runner.existing_account "
+            "to true if this account already uses it."
+        )
     no_purchase_model(ctx, result.label)
     if workload.os == "windows":
         raise NotAvailable("App Runner runs Linux containers only.")

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
-from compute_advisor.engine.money import ZERO
+from compute_advisor.engine.money import ZERO, ceil_int
 from compute_advisor.engine.network import (
     charge_data_transfer_out,
     charge_load_balancer,
@@ -33,7 +33,6 @@ from compute_advisor.engine.usage import BilledHours, UsagePlan, billed_hours
 
 OPTION = "fargate"
 FREE_EPHEMERAL_GB = Decimal(20)
-MAX_EPHEMERAL_GB = Decimal(200)
 MINIMUM_SECONDS = {"linux": Decimal(60), "windows": Decimal(300)}
 SPOT_WARNING = (
     "Fargate Spot can stop a task at any time with a two-minute warning when AWS needs the capacity back; "
@@ -104,11 +103,6 @@ def charge_fargate_tasks(
     scenario, workload = ctx.scenario, ctx.scenario.workload
     result = bill.result
     plat = platform(workload.os, workload.architecture, spot=spot)
-    if workload.ephemeral_storage_gib > MAX_EPHEMERAL_GB:
-        raise NotAvailable(
-            f"Fargate tasks have at most {fmt(MAX_EPHEMERAL_GB)} GB of ephemeral storage; "
-            f"the workload asks for {fmt(workload.ephemeral_storage_gib)} GB."
-        )
     vcpu_where = require_purchase_rate(ctx, *plat.vcpu.at(), f"Fargate vCPU ({plat.name})")
     memory_where = require_purchase_rate(ctx, *plat.memory.at(), f"Fargate memory ({plat.name})")
     vcpu_rate, memory_rate = bill.price(*vcpu_where), bill.price(*memory_where)
@@ -137,13 +131,15 @@ def charge_fargate_tasks(
     bill.hourly(*memory_where, hours=hours, per=size.memory_gib, description=f"Fargate{tenancy} memory ({plat.name})")
     if plat.os_licence:
         bill.hourly(*plat.os_licence.at(), hours=hours, per=size.vcpu, description="Fargate Windows OS licence")
-    extra_storage = max(workload.ephemeral_storage_gib - FREE_EPHEMERAL_GB, ZERO)
-    if extra_storage:
+    # AWS sets ephemeral storage in whole GiB (21 to 200; the scenario caps it at 200), and Windows tasks
+    # have no such setting (the scenario refuses one for them).
+    extra_storage = max(Decimal(ceil_int(workload.ephemeral_storage_gib)) - FREE_EPHEMERAL_GB, ZERO)
+    if extra_storage and workload.os == "linux":
         bill.hourly(
             *keys.FARGATE_EPHEMERAL_STORAGE.at(),
             hours=hours,
             per=extra_storage,
-            description=f"Fargate ephemeral storage above the free 20 GB ({fmt(extra_storage)} GB a task)",
+            description=f"Fargate ephemeral storage above the free 20 GiB ({fmt(extra_storage)} GiB a task)",
             category="storage",
             required=False,
             what="Fargate ephemeral storage",
