@@ -11,10 +11,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pricing.price_list_items import (
+    CPU_CREDITS,
+    CPU_CREDITS_PRODUCT_FAMILY,
     EC2_INSTANCE_FILTER,
     INSTANCE_HOURS,
     KEPT_KEYS,
     TRANSFER_OUT_USAGE,
+    cpu_credits_key,
     load_balancer_key,
     strip_region,
     transfer_tier_key,
@@ -53,6 +56,8 @@ def wanted(service_code: str, product: dict[str, Any]) -> bool:
         return INSTANCE_HOURS.matches(service_code, usage) and all(
             attributes.get(name) == value for name, value in EC2_INSTANCE_FILTER.items()
         )
+    if service_code == CPU_CREDITS.service_code and family == CPU_CREDITS_PRODUCT_FAMILY:
+        return cpu_credits_key(usage, attributes.get("operatingSystem")) is not None
     if service_code == "AWSELB":
         return load_balancer_key(family, usage) in KEPT_KEYS["AWSELB"]
     if service_code == "AWSDataTransfer":
@@ -133,6 +138,12 @@ def rows_for(
     kept_attributes = {"sku": sku}
     if service_code == "AmazonEC2" and usage.startswith("BoxUsage:"):
         kept_attributes.update({name: attributes.get(name, "") for name in ("instanceType", *EC2_INSTANCE_FILTER)})
+    if service_code == CPU_CREDITS.service_code and family == CPU_CREDITS_PRODUCT_FAMILY:
+        credits_key = cpu_credits_key(usage, attributes.get("operatingSystem"))
+        if credits_key is None:
+            raise MalformedItem("a CPU credits item of no family or operating system the engine prices")
+        key = credits_key
+        kept_attributes["operatingSystem"] = str(attributes.get("operatingSystem"))
     return [
         PriceRow(
             service_code=service_code,

@@ -32,7 +32,13 @@ KEPT_KEYS: dict[str, frozenset[str]] = {
 INSTANCE_HOURS = price_keys.EC2_INSTANCE
 TRANSFER_OUT = price_keys.TRANSFER_OUT
 TRANSFER_OUT_USAGE = TRANSFER_OUT.prefix.removesuffix(":")
-KEPT_FAMILIES = (INSTANCE_HOURS, TRANSFER_OUT)
+# EC2 surplus CPU credits (T-family unlimited mode): products of family "CPU Credits" whose usage type is
+# `CPUCredits:<family>`, for the operating systems the registry names, stored as `CPUCredits:<family>:<os>`.
+CPU_CREDITS = price_keys.EC2_CPU_CREDITS
+CPU_CREDITS_PRODUCT_FAMILY = "CPU Credits"
+CPU_CREDITS_USAGE = re.compile(r"^CPUCredits:([a-z][a-z0-9]*)$")
+CPU_CREDITS_OS = frozenset(price_keys.EC2_CPU_CREDIT_OS)
+KEPT_FAMILIES = (INSTANCE_HOURS, CPU_CREDITS, TRANSFER_OUT)
 # Load balancer usage types are kept per product family, which tells an ALB from an NLB; the stored key
 # names the kind first ("ALB:LCUUsage").
 LOAD_BALANCER_FAMILIES = {"Load Balancer-Application": "ALB", "Load Balancer-Network": "NLB"}
@@ -43,6 +49,14 @@ EC2_INSTANCE_FILTER = {
     "capacitystatus": "Used",
     "licenseModel": "No License required",
 }
+
+
+def cpu_credits_key(usage: str, operating_system: object) -> str | None:
+    """`CPUCredits:t3` and Linux -> `CPUCredits:t3:Linux`; None for anything else (`CPUCredits:db.t3`, RHEL)."""
+    match = CPU_CREDITS_USAGE.fullmatch(usage)
+    if match is None or operating_system not in CPU_CREDITS_OS:
+        return None
+    return CPU_CREDITS.at(match.group(1), str(operating_system))[1]
 
 
 def load_balancer_key(product_family: str, usage: str) -> str | None:
@@ -75,7 +89,7 @@ def strip_region(usage_type: str) -> str:
 # what they count so a line item reads "vCPU-hours".
 def unit_for(key: str, price_list_unit: str) -> str:
     if price_list_unit.lower() in {"hrs", "hours"}:
-        if "vCPU" in key:
+        if "vCPU" in key or key.startswith(CPU_CREDITS.prefix):
             return "vCPU-Hours"
         if "GB-Hours" in key or "GB-hours" in key:
             return "GB-Hours"

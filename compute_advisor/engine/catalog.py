@@ -8,6 +8,7 @@ from functools import cache
 from compute_advisor.engine import reference
 from compute_advisor.engine.reference import (
     AppRunnerSize,
+    BurstableSpec,
     InstanceType,
     LightsailBundle,
     LightsailPower,
@@ -24,6 +25,7 @@ class Catalog:
     lightsail_powers: tuple[LightsailPower, ...]
     instance_types: dict[str, InstanceType]
     eni_trunking: dict[str, tuple[int, int]]
+    burstable: dict[str, BurstableSpec]
     lightsail_container_max_scale: int
     lightsail_container_transfer_gb: int
     lightsail_hours_per_month: int
@@ -42,6 +44,7 @@ def default_catalog() -> Catalog:
         lightsail_powers=reference.lightsail_powers(),
         instance_types={t.name: t for t in reference.instance_types()},
         eni_trunking=reference.eni_trunking_limits(),
+        burstable=reference.burstable_specs(),
         lightsail_container_max_scale=int(limits["container_max_scale"]),
         lightsail_container_transfer_gb=int(limits["container_included_transfer_gb"]),
         lightsail_hours_per_month=int(limits["hours_per_billing_month"]),

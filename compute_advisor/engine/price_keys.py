@@ -110,6 +110,18 @@ EC2_SPOT_INSTANCE = PriceKey(
     source=CARRIED,
     on_service_page=False,
 )
+# Surplus CPU credits of a T-family instance in unlimited mode (T2, T3, T3a, T4g), per vCPU-hour, by family and
+# OS. A Price List "CPU Credits" product names the family in its usage type (`CPUCredits:t3`) and the OS in its
+# operatingSystem attribute; the stored key is both (`CPUCredits:t3:Linux`). No bill reads it yet.
+EC2_CPU_CREDITS = PriceKey(
+    "AmazonEC2",
+    "CPUCredits:<family>:<os>",
+    "vCPU-Hours",
+    "EC2 surplus CPU credits (T-family unlimited mode), per vCPU-hour",
+    EC2_OPTIONS,
+    reference_only=True,
+)
+EC2_CPU_CREDIT_OS = ("Linux", "Windows")  # the operatingSystem values a refresh keeps
 EBS_GP3 = PriceKey("AmazonEC2", "EBS:VolumeUsage.gp3", "GB-Mo", "EBS gp3 storage", EC2_OPTIONS, required=True)
 EBS_GP2 = PriceKey("AmazonEC2", "EBS:VolumeUsage.gp2", "GB-Mo", "EBS gp2 storage", EC2_OPTIONS)
 EBS_GP3_IOPS = PriceKey(
@@ -321,6 +333,7 @@ EVENTBRIDGE_SCHEDULER_INVOCATIONS = PriceKey(
 _DECLARED = (
     EC2_INSTANCE,
     EC2_SPOT_INSTANCE,
+    EC2_CPU_CREDITS,
     EBS_GP3,
     EBS_GP2,
     EBS_GP3_IOPS,

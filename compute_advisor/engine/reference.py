@@ -1,6 +1,6 @@
 """The engine's reference data, read from the files in `data/` as plain Python: the services and their
-notices, Fargate task sizes, App Runner sizes, Lightsail bundles, powers and limits, EC2 instance types and
-their ECS ENI-trunking limits.
+notices, Fargate task sizes, App Runner sizes, Lightsail bundles, powers and limits, EC2 instance types,
+their ECS ENI-trunking limits, and the CPU credit figures of the burstable (T2, T3, T3a, T4g) types.
 
 No Django import: the engine prices against these records (through `engine.catalog`), and the catalog pages
 and the API show the same records, read from here. One source of truth, one reader. The `*.sources.json`
@@ -109,6 +109,22 @@ class InstanceType:
     @property
     def memory_gib(self) -> Decimal | None:
         return None if self.memory_mib is None else Decimal(self.memory_mib) / 1024
+
+
+@dataclass(frozen=True)
+class BurstableSpec:
+    """A burstable instance type's CPU credit figures, as AWS's credit table prints them.
+
+    `max_credits` is a Decimal, not an int: AWS prints t2.2xlarge's as 1958.4 (and its earn rate as 81.6).
+    """
+
+    instance_type: str
+    family: str
+    vcpu: int
+    baseline_percent_per_vcpu: Decimal
+    credits_per_hour: Decimal
+    max_credits: Decimal
+    default_mode: str  # "standard" (T2) or "unlimited" (T3, T3a, T4g)
 
 
 def _read_json(name: str) -> dict[str, Any]:
@@ -268,5 +284,23 @@ def eni_trunking_limits() -> dict[str, tuple[int, int]]:
     with open(path, encoding="utf-8", newline="") as handle:
         return {
             row["instance_type"]: (int(row["tasks_without_trunking"]), int(row["tasks_with_trunking"]))
+            for row in csv.DictReader(handle)
+        }
+
+
+@cache
+def burstable_specs() -> dict[str, BurstableSpec]:
+    """The T2, T3, T3a and T4g types' CPU credit figures, by instance type (`data/ec2-burstable.csv`)."""
+    with open(DATA_DIR / "ec2-burstable.csv", encoding="utf-8", newline="") as handle:
+        return {
+            row["instance_type"]: BurstableSpec(
+                instance_type=row["instance_type"],
+                family=row["family"],
+                vcpu=int(row["vcpu"]),
+                baseline_percent_per_vcpu=Decimal(row["baseline_percent_per_vcpu"]),
+                credits_per_hour=Decimal(row["credits_earned_per_hour"]),
+                max_credits=Decimal(row["max_accrued_credits"]),
+                default_mode=row["default_credit_mode"],
+            )
             for row in csv.DictReader(handle)
         }

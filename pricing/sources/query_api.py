@@ -98,6 +98,8 @@ FILTERS: dict[str, list[list[tuple[str, str]]]] = {
         [("regionCode", "{region}"), ("productFamily", "Storage"), ("volumeApiName", "gp2")],
         [("regionCode", "{region}"), ("productFamily", "System Operation"), ("volumeApiName", "gp3")],
         [("regionCode", "{region}"), ("productFamily", "Provisioned Throughput"), ("volumeApiName", "gp3")],
+        # Surplus CPU credits of T-family instances, every OS (`normalize.wanted` keeps Linux and Windows).
+        [("regionCode", "{region}"), ("productFamily", "CPU Credits")],
     ],
     "AWSELB": [
         [("regionCode", "{region}"), ("productFamily", "Load Balancer-Application")],

@@ -97,6 +97,25 @@ def ec2_instance(sku: str, region: str, instance_type: str, usd: str, **override
     )
 
 
+def cpu_credits(sku: str, region: str, family: str, operating_system: str, usd: str, **overrides: str) -> Item:
+    """An EC2 "CPU Credits" product: a T family's surplus credits for one OS, per vCPU-hour.
+
+    Its usage type carries the EC2 region prefix, none in us-east-1 (`CPUCredits:t3`, `EU-CPUCredits:t3`).
+    """
+    attributes = {
+        "servicecode": "AmazonEC2",
+        "location": LOCATIONS[region][0],
+        "locationType": "AWS Region",
+        "regionCode": region,
+        "operatingSystem": operating_system,
+        "usagetype": f"{usage_prefix(region, ec2_compute=True)}CPUCredits:{family}",
+        "servicename": "Amazon Elastic Compute Cloud",
+    }
+    attributes.update(overrides)
+    description = f"${usd} per vCPU-Hour for {operating_system} {family} CPU Credits"
+    return Item(sku, "CPU Credits", attributes, flat(usd, "vCPU-Hours", description))
+
+
 def usage_item(sku: str, region: str, service: str, family: str, usage: str, usd: str, unit: str, **attrs: str) -> Item:
     attributes = {
         "servicecode": service,

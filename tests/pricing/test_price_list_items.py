@@ -7,6 +7,7 @@ from pricing.refresh import REQUIRED_KEYS
 from pricing.sources.bulk_api import rows_from_offer_file
 from pricing.sources.savings_plans import rows_from_savings_plan_file
 from tests.pricing.offer_generator import (
+    cpu_credits,
     ec2_instance,
     transfer_out,
     usage_item,
@@ -67,6 +68,9 @@ def offer_items(service_code):
             ec2_instance("I2", REGION, "m7g.large", "0.0892"),
             ec2_instance("W1", REGION, "m6i.large", "0.199", operatingSystem="Windows"),
             ec2_instance("H1", REGION, "m6i.large", "0.118", tenancy="Dedicated"),
+            cpu_credits("C1", REGION, "t3", "Linux", "0.05"),
+            cpu_credits("C2", REGION, "t3", "Windows", "0.096"),
+            cpu_credits("C3", REGION, "t3", "RHEL", "0.05"),  # an OS the engine does not price
         ]
     return items
 
@@ -101,6 +105,10 @@ def test_each_refreshed_service_keeps_exactly_the_registry_keys(tmp_path):
         # ... and every such key the file offers is kept.
         assert fixed_keys(service) <= keys, service
     assert {"BoxUsage:m6i.large", "BoxUsage:m7g.large"} <= kept["AmazonEC2"]
+    assert {key for key in kept["AmazonEC2"] if key.startswith("CPUCredits:")} == {
+        "CPUCredits:t3:Linux",
+        "CPUCredits:t3:Windows",
+    }
     assert kept["AWSDataTransfer"] == {
         "DataTransfer-Out-Bytes:free",
         "DataTransfer-Out-Bytes:100-10240GB",
@@ -119,6 +127,7 @@ def test_every_family_of_keys_a_refresh_brings_has_a_rule_that_keeps_it():
         == {(k.service_code, k.key) for k in KEPT_FAMILIES}
         == {
             ("AmazonEC2", "BoxUsage:<instance type>"),
+            ("AmazonEC2", "CPUCredits:<family>:<os>"),
             ("AWSDataTransfer", "DataTransfer-Out-Bytes:<tier>"),
         }
     )

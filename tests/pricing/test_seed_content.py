@@ -121,3 +121,28 @@ def test_a_missing_figure_stays_missing(keys):
 def test_the_file_is_plain_json_with_decimal_strings():
     raw = json.loads(settings.SEED_PRICES_FILE.read_text(encoding="utf-8"))
     assert all(isinstance(p["usd"], str) for p in raw["prices"])
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_every_region_has_aws_published_cpu_credit_rates(seed, region):
+    # EC2 On-Demand pricing, "T2/T3/T4g Unlimited Mode Pricing": the same in every region.
+    credits = {r.key: r.usd for r in seed.rows if r.region == region and r.key.startswith("CPUCredits:")}
+    published = {
+        "CPUCredits:t2:Linux": "0.05",
+        "CPUCredits:t2:Windows": "0.096",
+        "CPUCredits:t3:Linux": "0.05",
+        "CPUCredits:t3:Windows": "0.096",
+        "CPUCredits:t4g:Linux": "0.04",
+    }
+    assert {key: credits.get(key) for key in published} == {key: Decimal(usd) for key, usd in published.items()}
+    assert all(r.unit == "vCPU-Hours" for r in seed.rows if r.key.startswith("CPUCredits:"))
+
+
+def test_t3a_credits_are_priced_only_where_a_source_names_t3a(keys):
+    # AWS's page names T2, T3 and T4g; only a us-east-1 pricebook names T3a. T4g runs no Windows.
+    assert "CPUCredits:t3a:Linux" in keys[("AmazonEC2", "us-east-1")]
+    for region in REGIONS:
+        assert "CPUCredits:t3a:Windows" not in keys[("AmazonEC2", region)]
+        assert "CPUCredits:t4g:Windows" not in keys[("AmazonEC2", region)]
+        if region != "us-east-1":
+            assert "CPUCredits:t3a:Linux" not in keys[("AmazonEC2", region)]
