@@ -12,7 +12,7 @@ from compute_advisor.engine.options.base import Context, NotAvailable
 from compute_advisor.engine.pricebook import PriceBook
 from compute_advisor.engine.result import OptionResult, Result, unavailable
 from compute_advisor.engine.scenario import Scenario, ScenarioError
-from compute_advisor.engine.usage import usage_plan
+from compute_advisor.engine.usage import usage_plan, usage_summary
 
 PRICERS: dict[str, Callable[[Context], OptionResult]] = {
     "ecs_ec2": ecs_ec2.price,
@@ -59,13 +59,26 @@ def estimate(scenario: Scenario, book: PriceBook, catalog: Catalog | None = None
     ctx = Context(scenario=scenario, plan=usage_plan(scenario), book=book, catalog=catalog)
     with engine_precision():
         options = [price_option(ctx, code) for code in scenario.options]
+        summary = usage_summary(scenario, ctx.plan)
     return Result(
         region=scenario.region,
         hours_per_month=scenario.hours_per_month,
         snapshot=book.snapshot,
         options=options,
         profile_weights=ctx.plan.profile_weights,
+        usage_summary=summary,
+        assumptions=assumptions(scenario),
     )
+
+
+def assumptions(scenario: Scenario) -> dict[str, object]:
+    """What the prices rest on besides the workload: every result restates it."""
+    return {
+        "cpu_utilization_percent": scenario.workload.cpu_utilization_percent,
+        "min_zones": scenario.resilience.min_zones,
+        "hours_per_month": scenario.hours_per_month,
+        "app_runner_existing_account": scenario.option_settings.app_runner.existing_account,
+    }
 
 
 def price_option(ctx: Context, code: str) -> OptionResult:

@@ -13,11 +13,18 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from compute_advisor.engine.reference import InstanceType
 
-# The ECS agent registers MemTotal as the operating system reports it, which is below the nominal
-# memory: AWS's own figures are 7,985 of 8,192 MiB for an m4.large (2.5 % less) and 3,767 of 4,096
-# MiB for a 4 GiB instance (8 % less). No table exists for every type, so we keep 5 % back by
-# default; option_settings.ecs_ec2.reserved_memory_mib takes ECS_RESERVED_MEMORY off on top.
+# Memory a machine keeps from its containers, the same on every option that runs them on a machine (ECS on
+# EC2, Elastic Beanstalk, Lightsail instances):
+# - the kernel and platform: the ECS agent registers MemTotal as the operating system reports it, below the
+#   nominal memory (AWS's own figures are 7,985 of 8,192 MiB for an m4.large, 2.5 % less, and 3,767 of
+#   4,096 MiB for a 4 GiB instance, 8 % less). No table exists for every type, so 5 % is kept back, the
+#   buffer AWS Batch's user guide recommends;
+# - the operating system's own processes and the agents (Docker, the ECS agent, Beanstalk's): 256 MiB on
+#   Linux, the reservation of AWS's ECS_RESERVED_MEMORY example ("Reserving Amazon ECS Linux container
+#   instance memory"; ECS on EC2's reserved_memory_mib setting, 256 unless set), and 2 GiB on Windows
+#   Server, Microsoft's minimum memory for Windows Server with Desktop Experience.
 MEMORY_OVERHEAD = Decimal("0.05")
+SYSTEM_RESERVED_MIB = {"linux": 256, "windows": 2048}
 
 
 @dataclass(frozen=True)
@@ -41,10 +48,15 @@ class Fit:
     registered_memory_mib: int
 
 
+def usable_memory_mib(memory_mib: int | Decimal, *, reserved_mib: int) -> int:
+    """What containers may use of a machine's nominal memory (see MEMORY_OVERHEAD)."""
+    usable = (Decimal(memory_mib) * (1 - MEMORY_OVERHEAD)).to_integral_value(rounding=ROUND_FLOOR)
+    return int(usable) - reserved_mib
+
+
 def registered_memory_mib(instance: InstanceType, *, reserved_mib: int = 0) -> int:
     assert instance.memory_mib is not None
-    usable = (Decimal(instance.memory_mib) * (1 - MEMORY_OVERHEAD)).to_integral_value(rounding=ROUND_FLOOR)
-    return int(usable) - reserved_mib
+    return usable_memory_mib(instance.memory_mib, reserved_mib=reserved_mib)
 
 
 def awsvpc_task_limit(

@@ -39,7 +39,8 @@ class LineItem:
             "description": self.description,
             "quantity": plain(self.quantity, places=6),
             "unit": self.unit,
-            "unit_price": plain(self.unit_price),
+            # The price list's own figure, or at most 10 decimals for a derived one (Lightsail's monthly / 744).
+            "unit_price": plain(self.unit_price, places=10 if -self.unit_price.as_tuple().exponent > 10 else None),
             "cost": str(cents(self.cost)),
             "category": self.category,
         }
@@ -138,6 +139,9 @@ class Result:
     options: list[OptionResult]
     # The month weight of each hour of an hourly profile (empty for other usage).
     profile_weights: tuple[Decimal, ...] = ()
+    # The usage in words and numbers, and the assumptions the options were priced on (restated by every view).
+    usage_summary: str = ""
+    assumptions: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ranking(self) -> list[str]:
@@ -178,6 +182,8 @@ class Result:
                 "source": self.snapshot.source,
                 "as_of": self.snapshot.as_of.isoformat() if self.snapshot.as_of else None,
             },
+            "usage": {"summary": self.usage_summary},
+            "assumptions": _jsonable(self.assumptions),
             "options": [self._option_json(o) for o in self.options],
             "ranking": self.ranking,
         }

@@ -251,7 +251,11 @@ class EcsEc2Settings(Declared):
         default=False, title="ENI trunking", description="Raises the awsvpc task limit on the types that support it."
     )
     reserved_memory_mib: int = Field(
-        default=0, ge=0, le=65536, title="Reserved memory (MiB)", description="ECS_RESERVED_MEMORY on each instance."
+        default=256,
+        ge=0,
+        le=65536,
+        title="Reserved memory (MiB)",
+        description="ECS_RESERVED_MEMORY on each instance: kept for the OS and the agents (256, AWS's example).",
     )
 
 

@@ -26,6 +26,7 @@ class Runs:
     replicas: int
     count: Decimal
     seconds: Decimal
+    days: Decimal = Decimal(30)  # the days a month with runs (count / days a day)
 
     @property
     def hours_active(self) -> Decimal:
@@ -132,6 +133,7 @@ def usage_plan(scenario: Scenario) -> UsagePlan:
             replicas=usage.replicas,
             count=usage.runs_per_day * usage.days_per_month,
             seconds=usage.minutes_per_run * 60,
+            days=usage.days_per_month,
         )
         return UsagePlan(hours_per_month=hours, runs=runs)
     assert isinstance(usage, Hourly)
@@ -142,4 +144,36 @@ def usage_plan(scenario: Scenario) -> UsagePlan:
     segments = tuple(Segment(r, hours * n / len(profile)) for r, n in sorted(counts.items()))
     return UsagePlan(
         hours_per_month=hours, segments=segments, hourly_profile=tuple(profile), profile_weights=tuple(weights)
+    )
+
+
+def _count(value: Decimal | int, one: str, many: str | None = None) -> str:
+    number = Decimal(value)
+    text = f"{number.quantize(Decimal('0.01')).normalize():,f}"
+    return f"{text} {one if number == 1 else (many or one + 's')}"
+
+
+def usage_summary(scenario: Scenario, plan: UsagePlan) -> str:
+    """The usage in words and numbers, as results and reports restate it (scheduled runs say their tasks)."""
+    usage = scenario.usage
+    hours = plan.hours_per_month
+    if isinstance(usage, Scheduled):
+        task_hours = plan.replica_hours
+        return (
+            f"Scheduled runs: {_count(usage.runs_per_day, 'run')} a day of {_count(usage.minutes_per_run, 'minute')}, "
+            f"{_count(usage.replicas, 'task')} a run, on {_count(usage.days_per_month, 'day')} a month: "
+            f"{_count(task_hours, 'task-hour')} a month."
+        )
+    if isinstance(usage, Hourly):
+        profile = usage.replicas_by_hour
+        span = "a day" if len(profile) == 24 else "a week"
+        return (
+            f"Hourly profile over {span} ({min(profile)} to {max(profile)} replicas), each hour weighing "
+            f"{_count(hours / len(profile), 'hour')} of the month's {_count(hours, 'hour')}: "
+            f"{_count(plan.replica_hours, 'replica-hour')} a month."
+        )
+    assert isinstance(usage, AlwaysOn)
+    return (
+        f"Always on: {_count(usage.replicas, 'replica')} for {_count(hours, 'hour')} a month: "
+        f"{_count(plan.replica_hours, 'replica-hour')} a month."
     )

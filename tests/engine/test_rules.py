@@ -237,7 +237,7 @@ def test_beanstalk_load_balanced_runs_one_replica_per_instance_behind_an_alb():
 def test_lightsail_cannot_stop_between_runs_and_says_so():
     option = run(
         usage={"kind": "scheduled", "replicas": 1, "runs_per_day": 1, "minutes_per_run": 10},
-        workload={"vcpu": "0.5", "memory_gib": 1},
+        workload={"vcpu": "0.2", "memory_gib": "0.5"},
         options=["lightsail_instance"],
     ).option("lightsail_instance")
     assert option.configuration["bundle"] == "micro_3_0"

@@ -6,22 +6,24 @@ load-balanced environment is an Auto Scaling group (at least one instance) behin
 
 from __future__ import annotations
 
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
+from compute_advisor.engine.capacity import DAY, instance_burst, replica_use, zone_spread
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.network import charge_data_transfer_out, charge_load_balancer, charge_public_ipv4
 from compute_advisor.engine.options.base import Context, NotAvailable, fmt
 from compute_advisor.engine.options.ec2 import (
     Volume,
     charge_instances,
+    charge_surplus_credits,
     charge_volumes,
     priced_instance_types,
     undominated,
     volume_month_rate,
 )
-from compute_advisor.engine.packing import MEMORY_OVERHEAD
+from compute_advisor.engine.packing import SYSTEM_RESERVED_MIB, usable_memory_mib
 from compute_advisor.engine.result import OptionResult
 from compute_advisor.engine.usage import BilledHours, billed_hours
 
@@ -29,8 +31,21 @@ OPTION = "beanstalk"
 
 
 def usable_memory_gib(memory_mib: int) -> Decimal:
-    usable = (Decimal(memory_mib) * (1 - MEMORY_OVERHEAD)).to_integral_value(rounding=ROUND_FLOOR)
-    return usable / 1024
+    """Memory the container may use: the Docker platform runs on Amazon Linux (see packing.MEMORY_OVERHEAD)."""
+    return Decimal(usable_memory_mib(memory_mib, reserved_mib=SYSTEM_RESERVED_MIB["linux"])) / 1024
+
+
+def beanstalk_surplus(ctx: Context, hours: BilledHours, *, peak: int, use: Decimal, baseline: Decimal) -> BilledHours:
+    """Surplus vCPU-hours of unlimited-mode instances that each run one container (see `engine.capacity`).
+
+    A container keeps its use every hour its instance runs, so no quieter hour pays it back; between
+    scheduled runs the instances idle, and a day's idle hours pay back that day's runs.
+    """
+    runs = ctx.plan.runs
+    if runs is None:
+        return hours.times(max(use - baseline, ZERO))
+    run_hours_a_day = runs.count / runs.days * runs.seconds / 3600
+    return BilledHours(peak * runs.days * max(run_hours_a_day * use - DAY * baseline, ZERO))
 
 
 def price(ctx: Context) -> OptionResult:
@@ -65,17 +80,30 @@ def price(ctx: Context) -> OptionResult:
         ("beanstalk-sizes", settings.instance_type, workload.architecture, scenario.purchase),
         lambda: [(t, rate, Decimal(t.vcpu or 0), usable_memory_gib(t.memory_mib or 0)) for t, rate in candidates],
     )
-    fitting = [(t, rate) for t, rate, vcpu, memory in sized if vcpu >= workload.vcpu and memory >= workload.memory_gib]
+    use = replica_use(workload)
+    fitting = []
+    for t, rate, vcpu, memory in sized:
+        if vcpu < workload.vcpu or memory < workload.memory_gib:
+            continue
+        burst = instance_burst(t, ctx.catalog.burstable)
+        if burst is not None and not burst.sustains(use):
+            continue  # T2's standard mode cannot run above its baseline
+        surplus = max(use - burst.baseline_vcpu, ZERO) if burst is not None and burst.unlimited else ZERO
+        credit = ctx.book.get(*keys.EC2_CPU_CREDITS.at(burst.family, "Linux")) if surplus and burst else None
+        if surplus and credit is None and not settings.instance_type:
+            continue  # a surplus the snapshot cannot price: not recommended
+        fitting.append((t, rate + surplus * (credit.usd if credit else ZERO), burst))
     if not fitting:
         raise NotAvailable(
             f"No {'pinned ' if settings.instance_type else ''}instance type in {ctx.region} has {fmt(workload.vcpu)} "
-            f"vCPU and {fmt(workload.memory_gib)} GB free for one container."
+            f"vCPU and {fmt(workload.memory_gib)} GB free for one container (after the memory the OS and agents "
+            f"keep) and sustains its {fmt(workload.cpu_utilization_percent)}% average CPU."
         )
     volume = Volume(size_gb=workload.disk_gib, kind=settings.ebs_volume_type)
     ipv4 = ctx.book.get(*keys.PUBLIC_IPV4_IN_USE.at())
     public = scenario.public_ipv4 or environment == "single_instance"
     per_hour_extra = volume_month_rate(ctx, volume) / ctx.hours + (ipv4.usd if ipv4 and public else ZERO)
-    instance, _rate = min(fitting, key=lambda pair: (pair[1] + per_hour_extra, pair[0].vcpu, pair[0].name))
+    instance, _rate, burst = min(fitting, key=lambda row: (row[1] + per_hour_extra, row[0].vcpu, row[0].name))
 
     # An environment runs all the time: it cannot stop between scheduled runs; it scales between
     # one instance and the replicas each hour needs.
@@ -87,7 +115,11 @@ def price(ctx: Context) -> OptionResult:
         )
     else:
         hours = billed_hours(plan, lambda replicas: max(replicas, 1))
-    charge_instances(bill, ctx, instance, instance_hours=hours, count=peak)
+    charge_instances(bill, ctx, instance, instance_hours=hours, count=peak, burst=burst)
+    if burst is not None and burst.unlimited:
+        surplus = beanstalk_surplus(ctx, hours, peak=peak, use=use, baseline=burst.baseline_vcpu)
+        if surplus.total > 0:
+            charge_surplus_credits(bill, ctx, burst, vcpu_hours=surplus)
     charge_volumes(bill, ctx, volume, instance_hours=hours)
     if environment == "single_instance":
         charge_public_ipv4(bill, address_hours=hours, what="the environment's Elastic IP")
@@ -108,6 +140,7 @@ def price(ctx: Context) -> OptionResult:
             "ebs_volume_type": volume.kind,
         }
     )
+    zone_spread(result, scenario, replicas=peak, machines=peak, noun="instance")
     assert instance.vcpu is not None and instance.memory_mib is not None
     spare_vcpu = instance.vcpu - workload.vcpu
     spare_memory = Decimal(instance.memory_mib) / 1024 - workload.memory_gib

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
+from compute_advisor.engine.capacity import Burst, replica_use
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.options.base import PURCHASE_NAMES, Context, NotAvailable, rate_key
 from compute_advisor.engine.reference import InstanceType
@@ -114,7 +115,7 @@ def charge_volumes(bill: Bill, ctx: Context, volume: Volume, *, instance_hours: 
 
 
 def charge_instances(
-    bill: Bill, ctx: Context, instance: InstanceType, *, instance_hours: BilledHours, count: int
+    bill: Bill, ctx: Context, instance: InstanceType, *, instance_hours: BilledHours, count: int, burst: Burst | None
 ) -> None:
     purchase = ctx.scenario.purchase
     kind = {"on_demand": "On-Demand", "spot": "Spot"}.get(purchase, PURCHASE_NAMES[purchase])
@@ -125,11 +126,34 @@ def charge_instances(
     )
     if purchase == "spot":
         bill.result.warnings.append(SPOT_WARNING)
-    if instance.burstable:
-        bill.result.warnings.append(
-            f"{instance.name} is a burstable (T-family) type: sustained CPU above its baseline spends CPU "
-            "credits, and in unlimited mode surplus credits are charged extra (not included)."
+    if burst is not None:
+        use = replica_use(ctx.scenario.workload)
+        mode = (
+            "unlimited mode (the default): CPU above it is charged as surplus credits"
+            if burst.unlimited
+            else "standard mode (the default): it cannot run above it, so each instance holds only the tasks it "
+            "sustains"
         )
+        bill.result.configuration.update(
+            {"credit_mode": "unlimited" if burst.unlimited else "standard", "baseline_vcpu": burst.baseline_vcpu}
+        )
+        bill.result.warnings.append(
+            f"{instance.name} is burstable: it sustains {fmt_gb(burst.baseline_percent)}% of each vCPU "
+            f"({fmt_gb(burst.baseline_vcpu)} vCPU), in {mode}. Each replica is taken to keep "
+            f"{fmt_gb(ctx.scenario.workload.cpu_utilization_percent)}% of its vCPU busy ({fmt_gb(use)} vCPU)."
+        )
+
+
+def charge_surplus_credits(bill: Bill, ctx: Context, burst: Burst, *, vcpu_hours: BilledHours) -> None:
+    """Unlimited mode's surplus credits: the vCPU-hours above the baseline that a day's quieter hours do not
+    pay back (`engine.capacity`), at AWS's rate per vCPU-hour for the family and OS."""
+    bill.hourly(
+        *keys.EC2_CPU_CREDITS.at(burst.family, "Linux"),
+        hours=vcpu_hours,
+        description=f"EC2 surplus CPU credits, {burst.family} unlimited mode, Linux (vCPU-hours above the baseline)",
+        required=False,
+        what=f"EC2 {burst.family} surplus CPU credits",
+    )
 
 
 def fmt_gb(value: Decimal) -> str:

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
+from compute_advisor.engine.capacity import (
+    Burst,
+    instance_burst,
+    machines_for,
+    replica_use,
+    surplus_vcpu_hours,
+    tasks_within_baseline,
+    zone_spread,
+    zones_for,
+)
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.network import (
     charge_data_transfer_out,
@@ -18,6 +30,7 @@ from compute_advisor.engine.options.ec2 import (
     EC2_MINIMUM_SECONDS,
     Volume,
     charge_instances,
+    charge_surplus_credits,
     charge_volumes,
     priced_instance_types,
     undominated,
@@ -28,7 +41,6 @@ from compute_advisor.engine.packing import (
     TaskShape,
     awsvpc_task_limit,
     fit,
-    instances_for,
     registered_memory_mib,
 )
 from compute_advisor.engine.reference import InstanceType
@@ -40,14 +52,53 @@ OPTION = "ecs_ec2"
 IPV4_HOURLY_KEY = keys.PUBLIC_IPV4_IN_USE.at()
 
 
-def instance_hours(plan: UsagePlan, fitted: Fit) -> tuple[BilledHours, int]:
+def instances(ctx: Context, per_instance: int) -> Callable[[int], int]:
+    """Instances running for a given number of replicas: packed `per_instance`, spread over the zones asked
+    for when the tasks are a service (scheduled runs are not)."""
+    spreads = ctx.plan.runs is None
+    return lambda replicas: machines_for(
+        replicas, per_instance, zones=zones_for(ctx.scenario, replicas, spreads=spreads)
+    )
+
+
+def instance_hours(plan: UsagePlan, running: Callable[[int], int]) -> tuple[BilledHours, int]:
     """Instance-hours a month and the most instances running at once."""
     if plan.runs is not None:
-        count = instances_for(plan.runs.replicas, fitted)
+        count = running(plan.runs.replicas)
         billed = max(plan.runs.seconds, EC2_MINIMUM_SECONDS)
         return BilledHours(count * plan.runs.count * billed / 3600), count
-    hours = billed_hours(plan, lambda replicas: instances_for(replicas, fitted))
-    return hours, max(instances_for(s.replicas, fitted) for s in plan.segments)
+    hours = billed_hours(plan, running)
+    return hours, max(running(s.replicas) for s in plan.segments)
+
+
+def fit_sustained(ctx: Context, fitted: Fit | None) -> tuple[Fit | None, Burst | None]:
+    """The fit once sustained CPU is counted: a type that cannot run above its baseline (T2's standard mode)
+    holds only the tasks its baseline sustains, and none at all when one task needs more."""
+    if fitted is None:
+        return None, None
+    burst = instance_burst(fitted.instance_type, ctx.catalog.burstable)
+    limit = tasks_within_baseline(burst, replica_use(ctx.scenario.workload))
+    if limit is None or limit >= fitted.tasks_per_instance:
+        return fitted, burst
+    if limit < 1:
+        return None, burst
+    return replace(fitted, tasks_per_instance=limit, limited_by="CPU baseline"), burst
+
+
+def surplus(ctx: Context, fitted: Fit, burst: Burst | None) -> BilledHours | None:
+    """Surplus vCPU-hours a month on an unlimited-mode type (None for a type that has none to pay)."""
+    if burst is None or not burst.unlimited:
+        return None
+    plan = ctx.plan
+    run_hours = max(plan.runs.seconds, EC2_MINIMUM_SECONDS) / 3600 if plan.runs else None
+    hours = surplus_vcpu_hours(
+        plan,
+        machines=instances(ctx, fitted.tasks_per_instance),
+        use=replica_use(ctx.scenario.workload),
+        burst=burst,
+        run_hours=run_hours,
+    )
+    return hours if hours.total > 0 else None
 
 
 def shortlist(
@@ -56,12 +107,14 @@ def shortlist(
     """The few candidates worth pricing exactly: a quick pass in integers and floats ranks them all.
 
     Only the ranking uses floats; every type within a hair of the cheapest is priced again in Decimal,
-    so float rounding can never pick the wrong type.
+    so float rounding can never pick the wrong type. Burstable types (a few dozen) are ranked by their
+    exact cost, surplus credits included.
     """
     settings = ctx.scenario.option_settings.ecs_ec2
     table = ctx.catalog.eni_trunking
+    specs = ctx.catalog.burstable
 
-    def capacities() -> list[tuple[int, int, int, InstanceType, Decimal, float]]:
+    def capacities() -> list[tuple[int, int, int, InstanceType, Decimal, float, bool]]:
         # What each type offers tasks, in plain integers, computed once per price book and settings.
         rows = []
         for instance, rate in candidates:
@@ -71,7 +124,8 @@ def shortlist(
                 eni = awsvpc_task_limit(instance, trunking=settings.eni_trunking, trunking_table=table) or 0
             else:
                 eni = 1 << 30
-            rows.append((instance.vcpu * 1024, memory, eni, instance, rate, float(rate)))
+            bursts = instance.name in specs
+            rows.append((instance.vcpu * 1024, memory, eni, instance, rate, float(rate), bursts))
         return rows
 
     key = (
@@ -84,26 +138,71 @@ def shortlist(
         settings.reserved_memory_mib,
     )
     plan = ctx.plan
+    spreads = plan.runs is None
     if plan.runs is not None:
-        shape = [(plan.runs.replicas, float(plan.runs.count * max(plan.runs.seconds, EC2_MINIMUM_SECONDS) / 3600))]
+        shape = [(plan.runs.replicas, float(plan.runs.count * max(plan.runs.seconds, EC2_MINIMUM_SECONDS) / 3600), 1)]
     else:
-        shape = [(s.replicas, float(s.hours)) for s in plan.segments]
+        shape = [(s.replicas, float(s.hours), zones_for(ctx.scenario, s.replicas, spreads=spreads)) for s in plan.segments]
     extra = float(per_instance_hour)
     task_cpu, task_memory = task.cpu_units, task.memory_mib
     ranked: list[tuple[float, InstanceType, Decimal]] = []
-    for cpu, memory, eni, instance, rate, rate_f in ctx.book.memo(key, capacities):
+    for cpu, memory, eni, instance, rate, rate_f, bursts in ctx.book.memo(key, capacities):
         per = min(cpu // task_cpu, memory // task_memory if memory > 0 else 0, eni)
         if per < 1:
             continue
-        if len(shape) == 1:
-            hours = -(-shape[0][0] // per) * shape[0][1]
-        else:
-            hours = sum(-(-replicas // per) * weight for replicas, weight in shape)
+        if bursts:
+            priced = exact_cost(ctx, instance, rate, task, per_instance_hour)
+            if priced is not None:
+                ranked.append((float(priced[0]), instance, rate))
+            continue
+        hours = sum(max(-(-replicas // per), min(zones, replicas)) * weight for replicas, weight, zones in shape)
         ranked.append((hours * (rate_f + extra), instance, rate))
     if not ranked:
         return []
     cheapest = min(cost for cost, _, _ in ranked)
     return [(instance, rate) for cost, instance, rate in ranked if cost <= cheapest * (1 + 1e-9) + 1e-12]
+
+
+@dataclass(frozen=True)
+class Choice:
+    fitted: Fit
+    hours: BilledHours
+    peak: int
+    burst: Burst | None
+    surplus: BilledHours | None
+
+
+def exact_cost(
+    ctx: Context, instance: InstanceType, rate: Decimal, task: TaskShape, per_instance_hour: Decimal
+) -> tuple[Decimal, Choice] | None:
+    """What the cluster costs a month on this type, in Decimal, with how it runs; None when it cannot run it.
+
+    A surplus the snapshot cannot price rules an unpinned type out: the engine does not recommend a type whose
+    cost it cannot tell."""
+    settings = ctx.scenario.option_settings.ecs_ec2
+    fitted, burst = fit_sustained(
+        ctx,
+        fit(
+            instance,
+            task,
+            network_mode=settings.network_mode,
+            trunking=settings.eni_trunking,
+            trunking_table=ctx.catalog.eni_trunking,
+            reserved_mib=settings.reserved_memory_mib,
+        ),
+    )
+    if fitted is None:
+        return None
+    hours, peak = instance_hours(ctx.plan, instances(ctx, fitted.tasks_per_instance))
+    cost = hours.total * (rate + per_instance_hour)
+    extra = surplus(ctx, fitted, burst)
+    if extra is not None:
+        assert burst is not None
+        credit = ctx.book.get(*keys.EC2_CPU_CREDITS.at(burst.family, "Linux"))
+        if credit is None and not settings.instance_types:
+            return None
+        cost += extra.total * (credit.usd if credit else ZERO)
+    return cost, Choice(fitted, hours, peak, burst, extra)
 
 
 def price(ctx: Context) -> OptionResult:
@@ -146,33 +245,27 @@ def price(ctx: Context) -> OptionResult:
     # Everything an instance costs per hour it runs, besides its own rate: to rank types fairly.
     per_instance_hour = volume_month_rate(ctx, volume) / ctx.hours + (ipv4.usd if ipv4 else ZERO)
 
-    best: tuple[Decimal, Fit, BilledHours, int] | None = None
+    best: tuple[tuple[Decimal, int, str], Choice] | None = None
     for instance, rate in shortlist(ctx, candidates, task, per_instance_hour):
-        fitted = fit(
-            instance,
-            task,
-            network_mode=settings.network_mode,
-            trunking=settings.eni_trunking,
-            trunking_table=ctx.catalog.eni_trunking,
-            reserved_mib=settings.reserved_memory_mib,
-        )
-        if fitted is None:
+        priced = exact_cost(ctx, instance, rate, task, per_instance_hour)
+        if priced is None:
             continue
-        hours, peak = instance_hours(ctx.plan, fitted)
-        cost = hours.total * (rate + per_instance_hour)
-        key = (cost, instance.vcpu or 0, instance.name)
-        if best is None or key < (best[0], best[1].instance_type.vcpu or 0, best[1].instance_type.name):
-            best = (cost, fitted, hours, peak)
+        order = (priced[0], instance.vcpu or 0, instance.name)
+        if best is None or order < best[0]:
+            best = (order, priced[1])
     if best is None:
         raise NotAvailable(
             f"No {'pinned ' if settings.instance_types else ''}instance type in {ctx.region} can hold one task of "
             f"{fmt(workload.vcpu)} vCPU and {fmt(workload.memory_gib)} GB"
             + (" with its own network interface (awsvpc)" if settings.network_mode == "awsvpc" else "")
-            + "."
+            + f" and sustain its {fmt(workload.cpu_utilization_percent)}% average CPU."
         )
-    _, fitted, hours, peak = best
+    choice = best[1]
+    fitted, hours, peak = choice.fitted, choice.hours, choice.peak
     instance = fitted.instance_type
-    charge_instances(bill, ctx, instance, instance_hours=hours, count=peak)
+    charge_instances(bill, ctx, instance, instance_hours=hours, count=peak, burst=choice.burst)
+    if choice.surplus is not None and choice.burst is not None:
+        charge_surplus_credits(bill, ctx, choice.burst, vcpu_hours=choice.surplus)
     charge_volumes(bill, ctx, volume, instance_hours=hours)
     if scenario.public_ipv4:
         charge_public_ipv4(bill, address_hours=hours, what="instances (one per instance)")
@@ -202,14 +295,21 @@ def price(ctx: Context) -> OptionResult:
         }
     )
     if stranded_vcpu > 0 or stranded_memory > 0:
-        result.warnings.append(
-            f"At peak, {peak} {instance.name} instance{'s' if peak > 1 else ''} hold {replicas} task"
-            f"{'s' if replicas > 1 else ''} ({fitted.tasks_per_instance} per instance, limited by "
-            f"{fitted.limited_by}): {fmt(stranded_vcpu)} vCPU and {fmt(stranded_memory.quantize(Decimal('0.01')))} "
-            "GiB of memory are paid for but no task uses them."
+        packed = -(-replicas // fitted.tasks_per_instance)
+        why = (
+            f"spread over {peak} Availability Zones"
+            if peak > packed
+            else f"{fitted.tasks_per_instance} per instance, limited by {fitted.limited_by}"
         )
+        result.warnings.append(
+            f"At peak, {peak} {instance.name} instance{'s hold' if peak > 1 else ' holds'} {replicas} task"
+            f"{'s' if replicas > 1 else ''} ({why}): {fmt(stranded_vcpu)} vCPU and "
+            f"{fmt(stranded_memory.quantize(Decimal('0.01')))} GiB of memory are paid for but no task uses them."
+        )
+    zone_spread(result, ctx.scenario, replicas=replicas, machines=peak, spreads=ctx.plan.runs is None, noun="instance")
     if ctx.plan.runs is not None:
         result.warnings.append(
-            "Instances are started for each run and stopped after it; their boot time before each run is not included."
+            "Instances are launched for each run and terminated after it (a capacity provider scaling to zero), "
+            "so their root volumes are billed only while they run; boot time before each run is not included."
         )
     return result

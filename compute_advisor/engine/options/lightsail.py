@@ -8,15 +8,19 @@ exist, stopped or disabled included, so Lightsail cannot stop between scheduled 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
+from compute_advisor.engine.capacity import machines_for, replica_use, zone_spread, zones_for
 from compute_advisor.engine.money import ZERO, ceil_int
 from compute_advisor.engine.options.base import Context, NotAvailable, fmt, no_purchase_model
+from compute_advisor.engine.packing import SYSTEM_RESERVED_MIB, usable_memory_mib
 from compute_advisor.engine.pricebook import Price
 from compute_advisor.engine.reference import LightsailBundle
 from compute_advisor.engine.result import LineItem, OptionResult
+from compute_advisor.engine.scenario import Traffic, Workload
 
 INSTANCE = "lightsail_instance"
 CONTAINER = "lightsail_container"
@@ -47,20 +51,28 @@ def charge_plan(bill: Bill, ctx: Context, price: Price, *, count: int, what: str
     bill.result.line_items.append(line)
 
 
+def overage_gb(traffic: Traffic, allowance_gb: Decimal) -> Decimal:
+    """GB charged above an allowance: the allowance counts data in and out, but only data out is charged
+    (Lightsail's data transfer FAQ)."""
+    out = traffic.data_transfer_out_gib
+    return min(out, max(traffic.data_transfer_in_gib + out - allowance_gb, ZERO))
+
+
 def charge_overage(bill: Bill, ctx: Context, *, allowance_gb: Decimal | None) -> None:
-    out = ctx.scenario.traffic.data_transfer_out_gib
-    if out <= 0:
+    traffic = ctx.scenario.traffic
+    if traffic.data_transfer_out_gib + traffic.data_transfer_in_gib <= 0:
         return
     if allowance_gb is None:
         bill.missing("the Lightsail data transfer allowance of this plan")
         return
-    overage = max(out - allowance_gb, ZERO)
+    overage = overage_gb(traffic, allowance_gb)
     bill.result.configuration["transfer_allowance_gb"] = allowance_gb
     if overage:
         bill.units(
             *keys.LIGHTSAIL_TRANSFER_OVERAGE.at(),
             quantity=overage,
-            description=f"Lightsail data transfer out above the {fmt(allowance_gb)} GB allowance",
+            description=f"Lightsail data transfer out above the {fmt(allowance_gb)} GB allowance (which counts "
+            "data in and out)",
             category="transfer",
             required=False,
             what="Lightsail data transfer overage",
@@ -81,31 +93,127 @@ def _always_on_warning(result: OptionResult, ctx: Context, count: int, noun: str
         )
 
 
-def _fitting_bundles(ctx: Context) -> list[tuple[LightsailBundle, Price]]:
-    """The priced bundles of the workload's OS that hold one replica (the pinned one only, when pinned)."""
-    workload = ctx.scenario.workload
-    pinned = ctx.scenario.option_settings.lightsail_instance.bundle
+@dataclass(frozen=True)
+class BundleFit:
+    bundle: LightsailBundle
+    price: Price
+    per_instance: int  # replicas one instance holds
+    usable_memory_gib: Decimal
+    baseline_vcpu: Decimal
+
+
+def bundle_fit(bundle: LightsailBundle, price: Price, workload: Workload) -> BundleFit | str:
+    """How many replicas one instance of the bundle holds, or why it holds none: by vCPU, by the memory left
+    after the OS's (packing.MEMORY_OVERHEAD) and by the CPU its baseline sustains (Lightsail cannot burst
+    for long above it, nor buy more)."""
+    usable = Decimal(
+        usable_memory_mib(bundle.memory_gib * 1024, reserved_mib=SYSTEM_RESERVED_MIB[bundle.platform])
+    ) / 1024
+    baseline = bundle.vcpu * Decimal(bundle.baseline_cpu_percent or 100) / 100
+    use = replica_use(workload)
+    limits = {
+        "vCPU": int(bundle.vcpu // workload.vcpu),
+        "memory": int(usable // workload.memory_gib) if usable > 0 else 0,
+    }
+    if use > 0:
+        limits["CPU baseline"] = int(baseline // use)
+    short = [name for name, count in limits.items() if count < 1]
+    if short:
+        return " and ".join(short)
+    return BundleFit(bundle, price, min(limits.values()), usable, baseline)
+
+
+@dataclass(frozen=True)
+class Plan:
+    fit: BundleFit
+    count: int
+    load_balancer: bool
+    cost: Decimal
+
+
+def monthly(ctx: Context, price: Decimal) -> Decimal:
+    """A Lightsail plan's cost for the month's hours: billed by the hour at monthly / 744, capped."""
+    return min(ctx.hours * price / Decimal(ctx.catalog.lightsail_hours_per_month), price)
+
+
+def cheapest_plan(ctx: Context, fits: list[BundleFit]) -> Plan:
+    """The cheapest bundle x count that holds the replicas over the zones asked for, with the transfer
+    allowance it brings and the load balancer that two or more instances need.
+
+    Each instance brings its own allowance, so one more instance can cost less than the overage it saves;
+    a bigger bundle with a bigger allowance can too, and needs no load balancer."""
+    scenario = ctx.scenario
+    traffic = scenario.traffic
+    replicas = ctx.plan.peak_replicas
+    zones = zones_for(scenario, replicas, spreads=ctx.plan.runs is None)
+    moved = traffic.data_transfer_in_gib + traffic.data_transfer_out_gib
+    overage_rate = ctx.book.get(*keys.LIGHTSAIL_TRANSFER_OVERAGE.at())
+    lb_price = ctx.book.get(*keys.LIGHTSAIL_LOAD_BALANCER.at())
+
+    def wants_lb(count: int) -> bool:
+        return scenario.load_balancer in ("alb", "nlb") or (
+            scenario.load_balancer == "auto" and ctx.plan.runs is None and count > 1
+        )
+
+    best: Plan | None = None
+    for fitted in fits:
+        least = machines_for(replicas, fitted.per_instance, zones=zones)
+        counts = {least}
+        allowance = fitted.bundle.transfer_gib
+        if allowance and overage_rate is not None and moved > least * allowance:
+            needed = ceil_int(moved / allowance)
+            counts |= {max(least, needed - 1), needed}
+        for count in sorted(counts):
+            cost = count * monthly(ctx, fitted.price.usd)
+            if allowance is not None and overage_rate is not None:
+                cost += overage_gb(traffic, Decimal(allowance * count)) * overage_rate.usd
+            if wants_lb(count) and lb_price is not None:
+                cost += monthly(ctx, lb_price.usd)
+            plan = Plan(fitted, count, wants_lb(count), cost)
+            if best is None or (cost, fitted.bundle.ordering, count) < (
+                best.cost,
+                best.fit.bundle.ordering,
+                best.count,
+            ):
+                best = plan
+    assert best is not None
+    return best
+
+
+def fitting_bundles(ctx: Context) -> list[BundleFit]:
+    """The priced bundles that hold one replica: of the workload's OS, IPv6-only when the scenario has no
+    public IPv4 (they cost less), the pinned one only when pinned."""
+    scenario, workload = ctx.scenario, ctx.scenario.workload
+    pinned = scenario.option_settings.lightsail_instance.bundle
     bundles = [b for b in ctx.catalog.lightsail_bundles if b.platform == workload.os]
     if pinned:
         bundles = [b for b in bundles if pinned in (b.bundle_id, b.bundle_id.split("_")[0], b.name.lower())]
         if not bundles:
             raise NotAvailable(f"No {workload.os.title()} Lightsail bundle is called {pinned!r}.")
-    priced = [(b, ctx.book.get(*keys.LIGHTSAIL_BUNDLE.at(b.bundle_id))) for b in bundles]
-    fitting = [
-        (b, p) for b, p in priced if p is not None and b.vcpu >= workload.vcpu and b.memory_gib >= workload.memory_gib
-    ]
-    if not fitting:
-        if pinned and priced:
-            b = priced[0][0]
-            raise NotAvailable(
-                f"The {b.name} bundle ({fmt(b.vcpu)} vCPU, {fmt(b.memory_gib)} GB) does not fit one replica of "
-                f"{fmt(workload.vcpu)} vCPU and {fmt(workload.memory_gib)} GB."
-            )
-        raise NotAvailable(
-            f"No priced {workload.os.title()} Lightsail bundle in {ctx.region} has {fmt(workload.vcpu)} vCPU and "
-            f"{fmt(workload.memory_gib)} GB."
-        )
-    return [(b, p) for b, p in fitting if p is not None]
+        bundles = [min(bundles, key=lambda b: (b.ipv6_only != (not scenario.public_ipv4), b.ordering))]
+    else:
+        bundles = [b for b in bundles if b.ipv6_only == (not scenario.public_ipv4)]
+    fits: list[BundleFit] = []
+    refused: list[str] = []
+    for bundle in bundles:
+        price = ctx.book.get(*keys.LIGHTSAIL_BUNDLE.at(bundle.bundle_id))
+        if price is None:
+            continue
+        fitted = bundle_fit(bundle, price, workload)
+        if isinstance(fitted, str):
+            refused.append(f"{bundle.name}: {fitted}")
+        else:
+            fits.append(fitted)
+    if fits:
+        return fits
+    need = (
+        f"{fmt(workload.vcpu)} vCPU, {fmt(workload.memory_gib)} GB besides the OS's memory, and "
+        f"{fmt(replica_use(workload))} vCPU sustained ({fmt(workload.cpu_utilization_percent)}% average CPU)"
+    )
+    if pinned and refused:
+        raise NotAvailable(f"The {refused[0].split(':')[0]} bundle cannot hold one replica of {need}: short of "
+                           f"{refused[0].split(': ', 1)[1]}.")
+    raise NotAvailable(f"No priced {workload.os.title()} Lightsail bundle in {ctx.region} holds one replica of {need}.")
 
 
 def price_instance(ctx: Context) -> OptionResult:
@@ -113,36 +221,12 @@ def price_instance(ctx: Context) -> OptionResult:
     result = OptionResult(option=INSTANCE, label=ctx.label(INSTANCE))
     bill = Bill(ctx.book, result)
     no_purchase_model(ctx, result.label)
-    fitting = _fitting_bundles(ctx)
     workload = scenario.workload
     replicas = ctx.plan.peak_replicas
-    overage_rate = ctx.book.get(*keys.LIGHTSAIL_TRANSFER_OVERAGE.at())
-    out = scenario.traffic.data_transfer_out_gib
-    cap_hours = Decimal(ctx.catalog.lightsail_hours_per_month)
-
-    def best_count(bundle: LightsailBundle, plan_price: Decimal) -> tuple[Decimal, int]:
-        """The cheapest instance count of this bundle for the replicas, with transfer overage counted.
-
-        Each instance brings its own transfer allowance; when an allowance is worth more than the plan,
-        one more instance costs less than the overage it saves.
-        """
-        plan = min(ctx.hours * plan_price / cap_hours, plan_price)
-        counts = {replicas}
-        if bundle.transfer_gib and overage_rate is not None and out > replicas * bundle.transfer_gib:
-            needed = ceil_int(out / bundle.transfer_gib)
-            counts |= {max(replicas, needed - 1), max(replicas, needed)}
-
-        def total(count: int) -> Decimal:
-            allowance = Decimal((bundle.transfer_gib or 0) * count)
-            overage = max(out - allowance, ZERO) * overage_rate.usd if overage_rate else ZERO
-            return count * plan + overage
-
-        count = min(counts, key=lambda c: (total(c), c))
-        return total(count), count
-
-    choices = [(best_count(b, p.usd), b, p) for b, p in fitting]
-    (_, count), bundle, bundle_price = min(choices, key=lambda c: (c[0][0], c[1].ordering))
-    if count > replicas:
+    plan = cheapest_plan(ctx, fitting_bundles(ctx))
+    bundle, count = plan.fit.bundle, plan.count
+    least = machines_for(replicas, plan.fit.per_instance, zones=zones_for(scenario, replicas, spreads=ctx.plan.runs is None))
+    if count > least:
         result.warnings.append(
             f"{count} instances run {replicas} replica{'s' if replicas > 1 else ''}: each instance brings "
             f"{bundle.transfer_gib} GB of transfer allowance, and the extra instances cost less than the overage."
@@ -150,16 +234,13 @@ def price_instance(ctx: Context) -> OptionResult:
     charge_plan(
         bill,
         ctx,
-        bundle_price,
+        plan.fit.price,
         count=count,
         what=f"Lightsail {bundle.name} bundle ({bundle.bundle_id}) x {count}",
     )
     allowance = None if bundle.transfer_gib is None else Decimal(bundle.transfer_gib * count)
     charge_overage(bill, ctx, allowance_gb=allowance)
-    wants_lb = scenario.load_balancer in ("alb", "nlb") or (
-        scenario.load_balancer == "auto" and ctx.plan.runs is None and count > 1
-    )
-    if wants_lb:
+    if plan.load_balancer:
         lb = bill.price(*keys.LIGHTSAIL_LOAD_BALANCER.at(), required=False, what="the Lightsail load balancer")
         if lb is not None:
             charge_plan(bill, ctx, lb, count=1, what="Lightsail load balancer", category="load_balancer")
@@ -168,18 +249,25 @@ def price_instance(ctx: Context) -> OptionResult:
             "bundle": bundle.bundle_id,
             "bundle_name": bundle.name,
             "instances": count,
+            "replicas_per_instance": plan.fit.per_instance,
             "vcpu": bundle.vcpu,
             "memory_gib": bundle.memory_gib,
-            "load_balancer": wants_lb,
+            "usable_memory_gib": plan.fit.usable_memory_gib,
+            "baseline_vcpu": plan.fit.baseline_vcpu,
+            "ipv6_only": bundle.ipv6_only,
+            "load_balancer": plan.load_balancer,
         }
     )
-    if bundle.baseline_cpu_percent:
+    if bundle.baseline_cpu_percent and bundle.baseline_cpu_percent < 100:
+        held = min(plan.fit.per_instance, -(-replicas // count))
         result.warnings.append(
             f"Lightsail bundles are burstable: the {bundle.name} bundle sustains {bundle.baseline_cpu_percent}% "
-            "of each vCPU and bursts above it only while it has burst capacity."
+            f"of each vCPU ({fmt(plan.fit.baseline_vcpu)} vCPU); its {held} replica{'s' if held > 1 else ''} at "
+            f"{fmt(workload.cpu_utilization_percent)}% average CPU use {fmt(held * replica_use(workload))} vCPU."
         )
     if workload.architecture == "arm64":
         result.warnings.append("Lightsail instances are x86_64: build the image for amd64 (or multi-arch).")
+    zone_spread(result, scenario, replicas=replicas, machines=count, spreads=ctx.plan.runs is None, noun="instance")
     _always_on_warning(result, ctx, count, "instance")
     return result
 
