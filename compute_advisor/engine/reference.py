@@ -80,6 +80,7 @@ class LightsailBundle:
     transfer_gib: int | None  # None: no source gave the allowance
     ordering: int
     baseline_cpu_percent: int | None = None
+    ipv6_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,7 @@ def lightsail_bundles() -> tuple[LightsailBundle, ...]:
             transfer_gib=None if b["transfer_gib"] is None else int(b["transfer_gib"]),
             ordering=index,
             baseline_cpu_percent=b.get("baseline_cpu_percent"),
+            ipv6_only=b.get("ipv6_only", False),
         )
         for index, b in enumerate(_read_json("lightsail.json")["bundles"])
     )
