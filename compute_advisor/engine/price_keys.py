@@ -119,7 +119,6 @@ EC2_CPU_CREDITS = PriceKey(
     "vCPU-Hours",
     "EC2 surplus CPU credits (T-family unlimited mode), per vCPU-hour",
     EC2_OPTIONS,
-    reference_only=True,
 )
 EC2_CPU_CREDIT_OS = ("Linux", "Windows")  # the operatingSystem values a refresh keeps
 EBS_GP3 = PriceKey("AmazonEC2", "EBS:VolumeUsage.gp3", "GB-Mo", "EBS gp3 storage", EC2_OPTIONS, required=True)

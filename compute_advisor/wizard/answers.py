@@ -148,9 +148,11 @@ def scenario_for(answers: Answers) -> dict[str, Any]:
         usage = {"kind": "always_on", "replicas": 1}
     else:
         usage = {"kind": "always_on", "replicas": answers.replicas}
-    settings: dict[str, Any] = {}
+    app_runner: dict[str, Any] = {"existing_account": answers.existing_app_runner}
     if answers.pattern == "mostly_idle" and answers.workload == "web":
-        settings["app_runner"] = {"active_hours_per_day": "2"}
+        app_runner["active_hours_per_day"] = "2"
+    # The comparison ranks App Runner only for an account that already uses it, as the wizard's rules do.
+    settings: dict[str, Any] = {"app_runner": app_runner}
     return {
         "region": answers.region,
         "workload": {

@@ -71,7 +71,8 @@ PROFILES = [
             experience="new",
             requests_per_second=D(1),
         ),
-        {"ecs_express", "lightsail_instance", "fargate"},
+        # A 1 vCPU / 2 GB container fits Lightsail's medium container power.
+        {"ecs_express", "lightsail_instance", "lightsail_container", "fargate"},
         "",
     ),
     (
