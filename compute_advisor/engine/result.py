@@ -40,7 +40,7 @@ class LineItem:
             "quantity": plain(self.quantity, places=6),
             "unit": self.unit,
             # The price list's own figure, or at most 10 decimals for a derived one (Lightsail's monthly / 744).
-            "unit_price": plain(self.unit_price, places=10 if -self.unit_price.as_tuple().exponent > 10 else None),
+            "unit_price": plain(self.unit_price, places=10 if _decimals(self.unit_price) > 10 else None),
             "cost": str(cents(self.cost)),
             "category": self.category,
         }
@@ -114,6 +114,11 @@ class OptionResult:
             "ranked": self.ranked,
             **({"unranked_reason": self.unranked_reason} if self.unranked_reason else {}),
         }
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) else 0
 
 
 def cents_adding_up(amounts: Sequence[Decimal], total: Decimal) -> list[Decimal]:

@@ -426,7 +426,7 @@ class Scenario(Declared):
                 "or leave Fargate out of the options"
             ]
         if ec2.ebs_volume_type == "gp3":
-            most_iops = max(GP3_BASELINE_IOPS, GP3_IOPS_PER_GIB * workload.disk_gib)
+            most_iops = max(Decimal(GP3_BASELINE_IOPS), GP3_IOPS_PER_GIB * workload.disk_gib)
             if ec2.ebs_iops > most_iops:
                 errors["option_settings.ecs_ec2.ebs_iops"] = [
                     f"a gp3 volume has at most {GP3_IOPS_PER_GIB} IOPS per GiB: {_plain(most_iops)} for "

@@ -153,7 +153,8 @@ def test_the_load_balancer_defaults_are_those_of_the_alb_example():
     capacity = next(line for line in option.line_items if "capacity units" in line.description)
     assert capacity.quantity == Decimal("720") * Decimal("1.08")
     assert str(capacity.cost.quantize(Decimal("0.01"))) == "6.22"
-    assert "1 new connections/s" in capacity.description and "GB of 10^9 bytes" in capacity.description
+    assert "1 new connections/s" in capacity.description
+    assert "GB of 10^9 bytes" in capacity.description
 
 
 def test_a_request_rate_alone_does_not_inflate_capacity_units():
@@ -211,7 +212,9 @@ def test_lightsail_transfer_beyond_the_container_allowance_is_charged_per_gb():
         traffic={"data_transfer_out_gib": 600},
         options=["lightsail_container"],
     ).option("lightsail_container")
-    assert lines(option)["Lightsail data transfer out above the 500 GB allowance (which counts data in and out)"] == "9.00"
+    assert (
+        lines(option)["Lightsail data transfer out above the 500 GB allowance (which counts data in and out)"] == "9.00"
+    )
 
 
 @pytest.mark.parametrize(

@@ -68,7 +68,8 @@ def test_fargate_ephemeral_storage_is_free_to_20_gb_in_whole_gib_up_to_200():
     # AWS's setting (ephemeralStorage.sizeInGiB, 21 to 200) is a whole number: 20.2 GiB is set as 21.
     partial = run(workload={"vcpu": 1, "memory_gib": 2, "ephemeral_storage_gib": "20.2"}, options=["fargate"])
     storage = next(line for line in partial.option("fargate").line_items if "ephemeral" in line.description)
-    assert storage.quantity == 730 and "(1 GiB a task)" in storage.description
+    assert storage.quantity == 730
+    assert "(1 GiB a task)" in storage.description
     with pytest.raises(ScenarioError) as refused:
         run(workload={"vcpu": 1, "memory_gib": 2, "ephemeral_storage_gib": 201}, options=["fargate"])
     assert refused.value.errors == {"workload.ephemeral_storage_gib": ["must be less than or equal to 200"]}
@@ -89,7 +90,10 @@ def test_gp3_settings_beyond_aws_limits_are_invalid_input():
             workload={"vcpu": 1, "memory_gib": 2, "disk_gib": 10},
             option_settings={"ecs_ec2": {"ebs_iops": 6000, "ebs_throughput_mibps": 1600}},
         )
-    assert set(refused.value.errors) == {"option_settings.ecs_ec2.ebs_iops", "option_settings.ecs_ec2.ebs_throughput_mibps"}
+    assert set(refused.value.errors) == {
+        "option_settings.ecs_ec2.ebs_iops",
+        "option_settings.ecs_ec2.ebs_throughput_mibps",
+    }
     assert "500 IOPS per GiB: 5000 for 10 GiB" in refused.value.errors["option_settings.ecs_ec2.ebs_iops"][0]
     assert "1500 MiB/s for 6000 IOPS" in refused.value.errors["option_settings.ecs_ec2.ebs_throughput_mibps"][0]
     # At the limits, it is priced: 5,000 IOPS on 10 GiB, 1,250 MiB/s for 5,000 IOPS.
@@ -195,12 +199,13 @@ def test_ecs_on_ec2_scales_instances_with_the_hourly_profile():
 def test_each_hour_of_a_profile_weighs_its_share_of_the_month():
     # A day of 1, 4 and 1 replicas, 8 hours each, over 730 hours: (8 + 32 + 8) x 730 / 24 = 1,460 task-hours
     # (filling the month with whole days and then the first 10 hours again gave 1,456).
-    option = run(
-        usage={"kind": "hourly", "replicas_by_hour": [1] * 8 + [4] * 8 + [1] * 8}, options=["fargate"]
-    ).option("fargate")
+    option = run(usage={"kind": "hourly", "replicas_by_hour": [1] * 8 + [4] * 8 + [1] * 8}, options=["fargate"]).option(
+        "fargate"
+    )
     assert option.configuration["task_hours"] == 1460
     weekly = hour_weights(168, Decimal(730))
-    assert len(set(weekly)) == 1 and sum(weekly).quantize(Decimal("0.000001")) == 730
+    assert len(set(weekly)) == 1
+    assert sum(weekly).quantize(Decimal("0.000001")) == 730
 
 
 def test_gp3_iops_and_throughput_above_the_baseline_are_charged():

@@ -45,7 +45,9 @@ def test_it_prints_the_contract_result_as_json(seeded, tmp_path, capsys):
     }
     assert set(out["ranking"]) == {o["option"] for o in out["options"] if o["available"] and o["ranked"]}
     app_runner = next(o for o in out["options"] if o["option"] == "app_runner")
-    assert app_runner["available"] and not app_runner["ranked"] and "existing_account" in app_runner["unranked_reason"]
+    assert app_runner["available"]
+    assert not app_runner["ranked"]
+    assert "existing_account" in app_runner["unranked_reason"]
     costs = [Decimal(next(o for o in out["options"] if o["option"] == code)["monthly_cost"]) for code in out["ranking"]]
     assert costs == sorted(costs)
 

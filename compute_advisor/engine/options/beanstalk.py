@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
-from compute_advisor.engine.capacity import DAY, instance_burst, replica_use, zone_spread
+from compute_advisor.engine.capacity import DAY, Burst, instance_burst, replica_use, zone_spread
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.network import charge_data_transfer_out, charge_load_balancer, charge_public_ipv4
 from compute_advisor.engine.options.base import Context, NotAvailable, fmt
@@ -24,6 +24,7 @@ from compute_advisor.engine.options.ec2 import (
     volume_month_rate,
 )
 from compute_advisor.engine.packing import SYSTEM_RESERVED_MIB, usable_memory_mib
+from compute_advisor.engine.reference import InstanceType
 from compute_advisor.engine.result import OptionResult
 from compute_advisor.engine.usage import BilledHours, billed_hours
 
@@ -48,6 +49,47 @@ def beanstalk_surplus(ctx: Context, hours: BilledHours, *, peak: int, use: Decim
     return BilledHours(peak * runs.days * max(run_hours_a_day * use - DAY * baseline, ZERO))
 
 
+def fitting_types(ctx: Context) -> list[tuple[InstanceType, Decimal, Burst | None]]:
+    """The instance types that hold one container, beside their hourly cost (surplus credits included) and
+    their burst rules: vCPU and the memory the system leaves, and the CPU a T2's baseline sustains."""
+    scenario, workload = ctx.scenario, ctx.scenario.workload
+    settings = scenario.option_settings.beanstalk
+    candidates = priced_instance_types(ctx, architecture=workload.architecture)
+    if not settings.instance_type:
+        candidates = ctx.book.memo(
+            ("ec2-undominated-vcpu-memory", workload.architecture, scenario.purchase),
+            lambda: undominated(ctx, candidates, limits=lambda instance: ()),
+        )
+    if settings.instance_type:
+        candidates = [(t, rate) for t, rate in candidates if t.name == settings.instance_type]
+        if not candidates:
+            raise NotAvailable(f"{settings.instance_type} has no price for {workload.architecture} in {ctx.region}.")
+    sized = ctx.book.memo(
+        ("beanstalk-sizes", settings.instance_type, workload.architecture, scenario.purchase),
+        lambda: [(t, rate, Decimal(t.vcpu or 0), usable_memory_gib(t.memory_mib or 0)) for t, rate in candidates],
+    )
+    use = replica_use(workload)
+    fitting: list[tuple[InstanceType, Decimal, Burst | None]] = []
+    for t, rate, vcpu, memory in sized:
+        if vcpu < workload.vcpu or memory < workload.memory_gib:
+            continue
+        burst = instance_burst(t, ctx.catalog.burstable)
+        if burst is not None and not burst.sustains(use):
+            continue  # T2's standard mode cannot run above its baseline
+        surplus = max(use - burst.baseline_vcpu, ZERO) if burst is not None and burst.unlimited else ZERO
+        credit = ctx.book.get(*keys.EC2_CPU_CREDITS.at(burst.family, "Linux")) if surplus and burst else None
+        if surplus and credit is None and not settings.instance_type:
+            continue  # a surplus the snapshot cannot price: not recommended
+        fitting.append((t, rate + surplus * (credit.usd if credit else ZERO), burst))
+    if not fitting:
+        raise NotAvailable(
+            f"No {'pinned ' if settings.instance_type else ''}instance type in {ctx.region} has {fmt(workload.vcpu)} "
+            f"vCPU and {fmt(workload.memory_gib)} GB free for one container (after the memory the OS and agents "
+            f"keep) and sustains its {fmt(workload.cpu_utilization_percent)}% average CPU."
+        )
+    return fitting
+
+
 def price(ctx: Context) -> OptionResult:
     scenario, workload = ctx.scenario, ctx.scenario.workload
     settings = scenario.option_settings.beanstalk
@@ -66,39 +108,7 @@ def price(ctx: Context) -> OptionResult:
             f"A single-instance environment runs one instance; {peak} replicas need a load-balanced environment."
         )
 
-    candidates = priced_instance_types(ctx, architecture=workload.architecture)
-    if not settings.instance_type:
-        candidates = ctx.book.memo(
-            ("ec2-undominated-vcpu-memory", workload.architecture, scenario.purchase),
-            lambda: undominated(ctx, candidates, limits=lambda instance: ()),
-        )
-    if settings.instance_type:
-        candidates = [(t, rate) for t, rate in candidates if t.name == settings.instance_type]
-        if not candidates:
-            raise NotAvailable(f"{settings.instance_type} has no price for {workload.architecture} in {ctx.region}.")
-    sized = ctx.book.memo(
-        ("beanstalk-sizes", settings.instance_type, workload.architecture, scenario.purchase),
-        lambda: [(t, rate, Decimal(t.vcpu or 0), usable_memory_gib(t.memory_mib or 0)) for t, rate in candidates],
-    )
-    use = replica_use(workload)
-    fitting = []
-    for t, rate, vcpu, memory in sized:
-        if vcpu < workload.vcpu or memory < workload.memory_gib:
-            continue
-        burst = instance_burst(t, ctx.catalog.burstable)
-        if burst is not None and not burst.sustains(use):
-            continue  # T2's standard mode cannot run above its baseline
-        surplus = max(use - burst.baseline_vcpu, ZERO) if burst is not None and burst.unlimited else ZERO
-        credit = ctx.book.get(*keys.EC2_CPU_CREDITS.at(burst.family, "Linux")) if surplus and burst else None
-        if surplus and credit is None and not settings.instance_type:
-            continue  # a surplus the snapshot cannot price: not recommended
-        fitting.append((t, rate + surplus * (credit.usd if credit else ZERO), burst))
-    if not fitting:
-        raise NotAvailable(
-            f"No {'pinned ' if settings.instance_type else ''}instance type in {ctx.region} has {fmt(workload.vcpu)} "
-            f"vCPU and {fmt(workload.memory_gib)} GB free for one container (after the memory the OS and agents "
-            f"keep) and sustains its {fmt(workload.cpu_utilization_percent)}% average CPU."
-        )
+    fitting = fitting_types(ctx)
     volume = Volume(size_gb=workload.disk_gib, kind=settings.ebs_volume_type)
     ipv4 = ctx.book.get(*keys.PUBLIC_IPV4_IN_USE.at())
     public = scenario.public_ipv4 or environment == "single_instance"
@@ -117,7 +127,7 @@ def price(ctx: Context) -> OptionResult:
         hours = billed_hours(plan, lambda replicas: max(replicas, 1))
     charge_instances(bill, ctx, instance, instance_hours=hours, count=peak, burst=burst)
     if burst is not None and burst.unlimited:
-        surplus = beanstalk_surplus(ctx, hours, peak=peak, use=use, baseline=burst.baseline_vcpu)
+        surplus = beanstalk_surplus(ctx, hours, peak=peak, use=replica_use(workload), baseline=burst.baseline_vcpu)
         if surplus.total > 0:
             charge_surplus_credits(bill, ctx, burst, vcpu_hours=surplus)
     charge_volumes(bill, ctx, volume, instance_hours=hours)

@@ -142,7 +142,9 @@ def shortlist(
     if plan.runs is not None:
         shape = [(plan.runs.replicas, float(plan.runs.count * max(plan.runs.seconds, EC2_MINIMUM_SECONDS) / 3600), 1)]
     else:
-        shape = [(s.replicas, float(s.hours), zones_for(ctx.scenario, s.replicas, spreads=spreads)) for s in plan.segments]
+        shape = [
+            (s.replicas, float(s.hours), zones_for(ctx.scenario, s.replicas, spreads=spreads)) for s in plan.segments
+        ]
     extra = float(per_instance_hour)
     task_cpu, task_memory = task.cpu_units, task.memory_mib
     ranked: list[tuple[float, InstanceType, Decimal]] = []
@@ -205,12 +207,9 @@ def exact_cost(
     return cost, Choice(fitted, hours, peak, burst, extra)
 
 
-def price(ctx: Context) -> OptionResult:
-    scenario, workload = ctx.scenario, ctx.scenario.workload
-    settings = scenario.option_settings.ecs_ec2
-    result = OptionResult(option=OPTION, label=ctx.label(OPTION))
-    bill = Bill(ctx.book, result)
-
+def candidate_types(ctx: Context) -> list[tuple[InstanceType, Decimal]]:
+    """The priced types worth comparing: the pinned ones, or those no other type beats on every count."""
+    workload, settings = ctx.scenario.workload, ctx.scenario.option_settings.ecs_ec2
     candidates = priced_instance_types(ctx, architecture=workload.architecture)
     if not settings.instance_types:
         table = ctx.catalog.eni_trunking
@@ -234,6 +233,16 @@ def price(ctx: Context) -> OptionResult:
                 f"None of the pinned instance types ({', '.join(sorted(pinned))}) has a price for "
                 f"{workload.architecture} in {ctx.region}."
             )
+    return candidates
+
+
+def price(ctx: Context) -> OptionResult:
+    scenario, workload = ctx.scenario, ctx.scenario.workload
+    settings = scenario.option_settings.ecs_ec2
+    result = OptionResult(option=OPTION, label=ctx.label(OPTION))
+    bill = Bill(ctx.book, result)
+
+    candidates = candidate_types(ctx)
     task = TaskShape.of(workload.vcpu, workload.memory_gib)
     volume = Volume(
         size_gb=workload.disk_gib,

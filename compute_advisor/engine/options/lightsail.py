@@ -106,9 +106,9 @@ def bundle_fit(bundle: LightsailBundle, price: Price, workload: Workload) -> Bun
     """How many replicas one instance of the bundle holds, or why it holds none: by vCPU, by the memory left
     after the OS's (packing.MEMORY_OVERHEAD) and by the CPU its baseline sustains (Lightsail cannot burst
     for long above it, nor buy more)."""
-    usable = Decimal(
-        usable_memory_mib(bundle.memory_gib * 1024, reserved_mib=SYSTEM_RESERVED_MIB[bundle.platform])
-    ) / 1024
+    usable = (
+        Decimal(usable_memory_mib(bundle.memory_gib * 1024, reserved_mib=SYSTEM_RESERVED_MIB[bundle.platform])) / 1024
+    )
     baseline = bundle.vcpu * Decimal(bundle.baseline_cpu_percent or 100) / 100
     use = replica_use(workload)
     limits = {
@@ -211,8 +211,10 @@ def fitting_bundles(ctx: Context) -> list[BundleFit]:
         f"{fmt(replica_use(workload))} vCPU sustained ({fmt(workload.cpu_utilization_percent)}% average CPU)"
     )
     if pinned and refused:
-        raise NotAvailable(f"The {refused[0].split(':')[0]} bundle cannot hold one replica of {need}: short of "
-                           f"{refused[0].split(': ', 1)[1]}.")
+        raise NotAvailable(
+            f"The {refused[0].split(':')[0]} bundle cannot hold one replica of {need}: short of "
+            f"{refused[0].split(': ', 1)[1]}."
+        )
     raise NotAvailable(f"No priced {workload.os.title()} Lightsail bundle in {ctx.region} holds one replica of {need}.")
 
 
@@ -225,7 +227,9 @@ def price_instance(ctx: Context) -> OptionResult:
     replicas = ctx.plan.peak_replicas
     plan = cheapest_plan(ctx, fitting_bundles(ctx))
     bundle, count = plan.fit.bundle, plan.count
-    least = machines_for(replicas, plan.fit.per_instance, zones=zones_for(scenario, replicas, spreads=ctx.plan.runs is None))
+    least = machines_for(
+        replicas, plan.fit.per_instance, zones=zones_for(scenario, replicas, spreads=ctx.plan.runs is None)
+    )
     if count > least:
         result.warnings.append(
             f"{count} instances run {replicas} replica{'s' if replicas > 1 else ''}: each instance brings "
