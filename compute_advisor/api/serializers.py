@@ -26,6 +26,10 @@ class OptionResultSerializer(serializers.Serializer):
     line_items = LineItemSerializer(many=True)
     warnings = serializers.ListField(child=serializers.CharField())
     missing_prices = serializers.ListField(child=serializers.CharField(), required=False)
+    ranked = serializers.BooleanField(required=False, help_text="Whether the option is in the ranking.")
+    unranked_reason = serializers.CharField(
+        required=False, help_text="Why a priced option is left out of the ranking (App Runner for a new account)."
+    )
     cost_by_profile_hour = serializers.ListField(
         child=serializers.CharField(),
         required=False,
@@ -39,6 +43,10 @@ class SnapshotRefSerializer(serializers.Serializer):
     as_of = serializers.CharField(allow_null=True)
 
 
+class UsageSerializer(serializers.Serializer):
+    summary = serializers.CharField(help_text="The usage in words and numbers.")
+
+
 class ResultSerializer(serializers.Serializer):
     """The result of the contract."""
 
@@ -46,8 +54,12 @@ class ResultSerializer(serializers.Serializer):
     region = serializers.CharField()
     hours_per_month = serializers.CharField()
     price_snapshot = SnapshotRefSerializer()
+    usage = UsageSerializer()
+    assumptions = serializers.DictField(help_text="What the prices rest on: average CPU, zones, hours a month.")
     options = OptionResultSerializer(many=True)
-    ranking = serializers.ListField(child=serializers.CharField())
+    ranking = serializers.ListField(
+        child=serializers.CharField(), help_text="The options that fit and the account can use, cheapest first."
+    )
 
 
 class ErrorsSerializer(serializers.Serializer):

@@ -68,7 +68,7 @@ def test_the_results_table_shows_the_engines_figures_cheapest_first(client, seed
     # The ranked options cheapest first, then App Runner: priced, but not ranked for a new account.
     assert expected.unranked == ["app_runner"]
     assert shown == [f"{expected.option(code).monthly_cost:,.2f}" for code in expected.ranking + expected.unranked]
-    assert "Unavailable: No priced Lightsail container power" in html
+    assert "power medium" in html  # 1 vCPU / 2 GB fits Lightsail's medium container power
     assert "Closed to new customers since 2026-04-30" in html
     assert 'id="chart-cost" type="application/json"' in html
     assert 'id="chart-breakeven"' in html

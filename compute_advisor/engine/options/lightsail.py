@@ -269,6 +269,10 @@ def price_instance(ctx: Context) -> OptionResult:
             f"of each vCPU ({fmt(plan.fit.baseline_vcpu)} vCPU); its {held} replica{'s' if held > 1 else ''} at "
             f"{fmt(workload.cpu_utilization_percent)}% average CPU use {fmt(held * replica_use(workload))} vCPU."
         )
+    elif bundle.baseline_cpu_percent is None:
+        result.warnings.append(
+            f"AWS publishes no baseline CPU for the {bundle.name} bundle: it is taken to sustain all its vCPUs."
+        )
     if workload.architecture == "arm64":
         result.warnings.append("Lightsail instances are x86_64: build the image for amd64 (or multi-arch).")
     zone_spread(result, scenario, replicas=replicas, machines=count, spreads=ctx.plan.runs is None, noun="instance")
