@@ -51,7 +51,22 @@ def beanstalk_surplus(ctx: Context, hours: BilledHours, *, peak: int, use: Decim
 
 def fitting_types(ctx: Context) -> list[tuple[InstanceType, Decimal, Burst | None]]:
     """The instance types that hold one container, beside their hourly cost (surplus credits included) and
-    their burst rules: vCPU and the memory the system leaves, and the CPU a T2's baseline sustains."""
+    their burst rules: vCPU and the memory the system leaves, and the CPU a T2's baseline sustains. The same
+    for every replica count: worked out once per price book and workload."""
+    workload, scenario = ctx.scenario.workload, ctx.scenario
+    key = (
+        "beanstalk-fits",
+        scenario.option_settings.beanstalk.instance_type,
+        workload.architecture,
+        scenario.purchase,
+        workload.vcpu,
+        workload.memory_gib,
+        workload.cpu_utilization_percent,
+    )
+    return ctx.book.memo(key, lambda: _fitting_types(ctx))
+
+
+def _fitting_types(ctx: Context) -> list[tuple[InstanceType, Decimal, Burst | None]]:
     scenario, workload = ctx.scenario, ctx.scenario.workload
     settings = scenario.option_settings.beanstalk
     candidates = priced_instance_types(ctx, architecture=workload.architecture)

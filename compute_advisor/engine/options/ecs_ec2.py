@@ -148,17 +148,26 @@ def shortlist(
     extra = float(per_instance_hour)
     task_cpu, task_memory = task.cpu_units, task.memory_mib
     ranked: list[tuple[float, InstanceType, Decimal]] = []
+    burstable: list[tuple[float, InstanceType, Decimal]] = []
     for cpu, memory, eni, instance, rate, rate_f, bursts in ctx.book.memo(key, capacities):
         per = min(cpu // task_cpu, memory // task_memory if memory > 0 else 0, eni)
         if per < 1:
             continue
-        if bursts:
-            priced = exact_cost(ctx, instance, rate, task, per_instance_hour)
-            if priced is not None:
-                ranked.append((float(priced[0]), instance, rate))
-            continue
-        hours = sum(max(-(-replicas // per), min(zones, replicas)) * weight for replicas, weight, zones in shape)
-        ranked.append((hours * (rate_f + extra), instance, rate))
+        if len(shape) == 1:  # always on, or runs: the common case, and the sweep's
+            replicas, weight, zones = shape[0]
+            hours = max(-(-replicas // per), min(zones, replicas)) * weight
+        else:
+            hours = sum(max(-(-r // per), min(z, r)) * w for r, w, z in shape)
+        (burstable if bursts else ranked).append((hours * (rate_f + extra), instance, rate))
+    # A burstable type costs at least that (its baseline only lowers the tasks it holds, and surplus credits
+    # only add): price exactly only those that could still beat the cheapest so far.
+    for bound, instance, rate in sorted(burstable, key=lambda row: row[0]):
+        cheapest_yet = min((cost for cost, _, _ in ranked), default=float("inf"))
+        if bound > cheapest_yet * (1 + 1e-9) + 1e-12:
+            break
+        priced = exact_cost(ctx, instance, rate, task, per_instance_hour)
+        if priced is not None:
+            ranked.append((float(priced[0]), instance, rate))
     if not ranked:
         return []
     cheapest = min(cost for cost, _, _ in ranked)

@@ -182,7 +182,22 @@ def cheapest_plan(ctx: Context, fits: list[BundleFit]) -> Plan:
 
 def fitting_bundles(ctx: Context) -> list[BundleFit]:
     """The priced bundles that hold one replica: of the workload's OS, IPv6-only when the scenario has no
-    public IPv4 (they cost less), the pinned one only when pinned."""
+    public IPv4 (they cost less), the pinned one only when pinned. The same for every replica count, so worked
+    out once per price book and workload (the break-even sweep asks for many counts)."""
+    scenario, workload = ctx.scenario, ctx.scenario.workload
+    key = (
+        "lightsail-fits",
+        workload.vcpu,
+        workload.memory_gib,
+        workload.cpu_utilization_percent,
+        workload.os,
+        scenario.public_ipv4,
+        scenario.option_settings.lightsail_instance.bundle,
+    )
+    return ctx.book.memo(key, lambda: _fitting_bundles(ctx))
+
+
+def _fitting_bundles(ctx: Context) -> list[BundleFit]:
     scenario, workload = ctx.scenario, ctx.scenario.workload
     pinned = scenario.option_settings.lightsail_instance.bundle
     bundles = [b for b in ctx.catalog.lightsail_bundles if b.platform == workload.os]
