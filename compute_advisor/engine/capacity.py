@@ -21,14 +21,15 @@ Beanstalk environment, Lightsail instances). Scheduled runs are tasks, not a ser
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.reference import BurstableSpec, InstanceType
 from compute_advisor.engine.result import OptionResult
-from compute_advisor.engine.scenario import Scenario, Workload
+from compute_advisor.engine.scenario import MAX_REPLICAS, Scenario, Workload
 from compute_advisor.engine.usage import BilledHours, HourShares, UsagePlan
 
 HUNDRED = Decimal(100)
@@ -66,11 +67,19 @@ def instance_burst(instance: InstanceType, specs: dict[str, BurstableSpec]) -> B
     )
 
 
+def count_within(capacity: Decimal, need: Decimal, *, most: int = MAX_REPLICAS) -> int:
+    """How many `need`s fit in `capacity`, never more than `most` (no machine holds more replicas than a
+    scenario can ask for), so a tiny need cannot make a count of a thousand digits."""
+    if need <= 0 or capacity >= need * most:
+        return most
+    return int((capacity / need).to_integral_value(rounding=ROUND_FLOOR))
+
+
 def tasks_within_baseline(burst: Burst | None, use: Decimal) -> int | None:
     """How many tasks a machine that cannot run above its baseline sustains; None when there is no such bound."""
     if burst is None or burst.unlimited or use <= 0:
         return None
-    return int((burst.baseline_vcpu / use).to_integral_value(rounding=ROUND_FLOOR))
+    return count_within(burst.baseline_vcpu, use)
 
 
 def zones_for(scenario: Scenario, replicas: int, *, spreads: bool = True) -> int:
@@ -95,9 +104,13 @@ def even_split(tasks: int, machines: int) -> list[int]:
     return [each + 1] * extra + [each] * (machines - extra)
 
 
-def _above(tasks_on: Sequence[int], use: Decimal, baseline: Decimal) -> Decimal:
-    """vCPU an hour above the baseline, summed over machines holding `tasks_on` tasks each."""
-    return sum((max(t * use - baseline, ZERO) for t in tasks_on), ZERO)
+def _above(tasks: int, machines: int, use: Decimal, baseline: Decimal) -> Decimal:
+    """vCPU an hour above the baseline, summed over `machines` sharing `tasks` evenly (see even_split)."""
+    if machines <= 0:
+        return ZERO
+    each, extra = divmod(tasks, machines)
+    fuller = max((each + 1) * use - baseline, ZERO) * extra
+    return fuller + max(each * use - baseline, ZERO) * (machines - extra)
 
 
 def surplus_vcpu_hours(
@@ -112,27 +125,32 @@ def surplus_vcpu_hours(
     if plan.runs is not None:
         assert run_hours is not None
         runs = plan.runs
-        tasks_on = even_split(runs.replicas, machines(runs.replicas))
-        return BilledHours(runs.count * run_hours * _above(tasks_on, use, baseline))
+        return BilledHours(runs.count * run_hours * _above(runs.replicas, machines(runs.replicas), use, baseline))
     profile = plan.hourly_profile
     if not profile:
         return BilledHours(
             sum(
-                (s.hours * _above(even_split(s.replicas, machines(s.replicas)), use, baseline) for s in plan.segments),
+                (s.hours * _above(s.replicas, machines(s.replicas), use, baseline) for s in plan.segments),
                 ZERO,
             )
         )
-    split = {r: even_split(r, machines(r)) for r in set(profile)}
+    # Each hour's split, as (machines, tasks on each, how many machines hold one more).
+    split = {r: (n := machines(r), *divmod(r, n)) if r else (0, 0, 0) for r in set(profile)}
     net = ZERO
     for start in range(0, len(profile), DAY):
         day = profile[start : start + DAY]
-        slots = max(len(split[r]) for r in day)
-        for slot in range(slots):
-            # One instance's day: its use against its baseline in the hours it runs.
-            balance = sum((split[r][slot] * use - baseline for r in day if slot < len(split[r])), ZERO)
-            net += max(balance, ZERO)
+        # Instances k and k + 1 have the same day unless an hour's machine count or its split falls between
+        # them: one instance of each run of alike ones stands for the run.
+        edges = sorted({0} | {split[r][0] for r in day} | {split[r][2] for r in day})
+        for first, end in itertools.pairwise(edges):
+            balance = ZERO  # instance `first`'s day: its use against its baseline in the hours it runs
+            for r in day:
+                count, each, extra = split[r]
+                if first < count:
+                    balance += (each + (first < extra)) * use - baseline
+            net += max(balance, ZERO) * (end - first)
     total = plan.hours_per_month * net / len(profile)
-    gross = {r: _above(split[r], use, baseline) for r in set(profile)}
+    gross = {r: _above(r, split[r][0], use, baseline) for r in set(profile)}
     return BilledHours(total, HourShares(profile, plan.profile_weights, gross) if any(gross.values()) else None)
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
-from compute_advisor.engine.capacity import machines_for, replica_use, zone_spread, zones_for
+from compute_advisor.engine.capacity import count_within, machines_for, replica_use, zone_spread, zones_for
 from compute_advisor.engine.money import ZERO, ceil_int
 from compute_advisor.engine.options.base import Context, NotAvailable, fmt, no_purchase_model
 from compute_advisor.engine.packing import SYSTEM_RESERVED_MIB, usable_memory_mib
@@ -112,11 +112,11 @@ def bundle_fit(bundle: LightsailBundle, price: Price, workload: Workload) -> Bun
     baseline = bundle.vcpu * Decimal(bundle.baseline_cpu_percent or 100) / 100
     use = replica_use(workload)
     limits = {
-        "vCPU": int(bundle.vcpu // workload.vcpu),
-        "memory": int(usable // workload.memory_gib) if usable > 0 else 0,
+        "vCPU": count_within(bundle.vcpu, workload.vcpu),
+        "memory": count_within(usable, workload.memory_gib) if usable > 0 else 0,
     }
     if use > 0:
-        limits["CPU baseline"] = int(baseline // use)
+        limits["CPU baseline"] = count_within(baseline, use)
     short = [name for name, count in limits.items() if count < 1]
     if short:
         return " and ".join(short)
