@@ -207,6 +207,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PARSER_CLASSES": ["compute_advisor.api.parsing.BoundedJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["compute_advisor.api.throttles.AnonThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "120/minute")},
     "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,

@@ -5,7 +5,6 @@ The text is only parsed (JSON, or YAML with the safe loader): nothing in it is e
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -14,9 +13,11 @@ from typing import Any
 import yaml
 
 from compute_advisor.engine.scenario import MAX_REPLICAS
+from compute_advisor.lib.bounded_input import MAX_DEPTH, TooDeep, load_json, yaml_depth_exceeds
 
 MAX_BYTES = 100 * 1024
 MAX_YAML_ALIASES = 50
+MAX_EXPONENT = 12  # sizes between 10^-12 and 10^12 units
 
 
 class ImportProblem(ValueError):
@@ -37,7 +38,9 @@ def import_workload(text: str) -> Imported:
     if not text.strip():
         raise ImportProblem("Paste an ECS task definition (JSON) or a docker-compose file (YAML).")
     try:
-        data = json.loads(text)
+        data = load_json(text)
+    except TooDeep as exc:
+        raise ImportProblem(f"This {exc}: an ECS task definition or a compose file does not.") from None
     except ValueError:
         data = _yaml(text)
     if isinstance(data, dict) and isinstance(data.get("taskDefinition"), dict):
@@ -52,6 +55,8 @@ def import_workload(text: str) -> Imported:
 def _yaml(text: str) -> Any:
     if text.count("*") + text.count("&") > MAX_YAML_ALIASES * 2:
         raise ImportProblem("The YAML has too many anchors and aliases to be a compose file.")
+    if yaml_depth_exceeds(text):
+        raise ImportProblem(f"The YAML nests more than {MAX_DEPTH} levels deep: a compose file does not.")
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -61,12 +66,17 @@ def _yaml(text: str) -> Any:
 
 
 def _decimal(value: Any, what: str) -> Decimal:
+    text = str(value).strip()
+    shown = text[:40] + ("..." if len(text) > 40 else "")
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(text[:200])
     except InvalidOperation:
-        raise ImportProblem(f"{what} {value!r} is not a number.") from None
+        raise ImportProblem(f"{what} {shown!r} is not a number.") from None
     if not number.is_finite() or number <= 0:
-        raise ImportProblem(f"{what} must be more than zero, not {value!r}.")
+        raise ImportProblem(f"{what} must be more than zero, not {shown!r}.")
+    # A size of 1E+999999999 would become a billion-digit number on the form: sizes are far smaller.
+    if not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
+        raise ImportProblem(f"{what} {shown!r} is not a size a container can have.")
     return number
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand
 
 from compute_advisor.engine import ScenarioError
+from compute_advisor.lib.bounded_input import TooDeep, load_json
 
 INPUT_ERROR = 2
 MAX_INPUT_BYTES = 1024 * 1024
@@ -32,11 +32,13 @@ class InputCommand(BaseCommand):
         if len(text) > MAX_INPUT_BYTES:
             self.fail(f"{source} is larger than {MAX_INPUT_BYTES // 1024} KB: give one scenario.")
         try:
-            return json.loads(text, parse_float=Decimal)
-        except RecursionError:
-            self.fail(f"{source} nests too deeply to be a scenario.")
+            return load_json(text)
+        except TooDeep as exc:
+            self.fail(f"{source} {exc} to be a scenario.")
         except json.JSONDecodeError as exc:
             self.fail(f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).")
+        except ValueError as exc:  # NaN, Infinity, or an integer of thousands of digits
+            self.fail(f"{source} is not valid JSON: {str(exc)[:200]}.")
 
     def fail(self, message: str) -> NoReturn:
         self.stderr.write(message)
