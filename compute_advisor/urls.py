@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.templatetags.static import static
 from django.urls import include, path
 
+from compute_advisor.accounts.sign_in import AdminSignInView
 from compute_advisor.catalog import views as catalog_views
 from compute_advisor.lib.health import health_report
 from pricing.freshness import snapshot_health
@@ -36,6 +37,8 @@ urlpatterns = [
     path("", include("compute_advisor.charts.urls")),
     path("", include("compute_advisor.reports.urls")),
     path("", include("compute_advisor.estimates.urls")),
+    # The admin's login, limited like the site's (before admin.site.urls, whose own login has no limit).
+    path("admin/login/", AdminSignInView.as_view(), name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("compute_advisor.api.urls")),
 ]
