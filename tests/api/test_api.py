@@ -145,6 +145,21 @@ def test_anonymous_clients_are_throttled(api, seeded, monkeypatch):
     cache.clear()
 
 
+def test_signed_in_clients_are_throttled_per_account(api, seeded, monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import SimpleRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "100/minute", "user": "2/minute"})
+    user = User.objects.create_user("throttled", password="a long enough secret")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    codes = [api.get("/api/v1/snapshots").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    api.credentials()
+    assert api.get("/api/v1/snapshots").status_code == 200  # anonymous: its own, separate count
+    cache.clear()
+
+
 def test_with_its_cache_unreachable_the_api_still_prices(api, seeded):
     from django.test import override_settings
 
