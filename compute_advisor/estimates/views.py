@@ -52,7 +52,7 @@ def _priced(form: ScenarioFormBase, snapshot: PriceSnapshot) -> dict[str, Any]:
         comparison = comparison_get(scenario=parse_scenario(data), snapshot=snapshot)
     except ScenarioError as exc:
         for path, problems in exc.errors.items():
-            name = field_for(path)
+            name = field_for(path, data["usage"]["kind"])
             for problem in problems:
                 form.add_error(name if name in form.fields else None, problem)
         return {}
