@@ -45,7 +45,9 @@ def test_it_prints_the_contract_result_as_json(seeded, tmp_path, capsys):
     }
     assert set(out["ranking"]) == {o["option"] for o in out["options"] if o["available"] and o["ranked"]}
     app_runner = next(o for o in out["options"] if o["option"] == "app_runner")
-    assert app_runner["available"] and not app_runner["ranked"] and "existing_account" in app_runner["unranked_reason"]
+    assert app_runner["available"]
+    assert not app_runner["ranked"]
+    assert "existing_account" in app_runner["unranked_reason"]
     costs = [Decimal(next(o for o in out["options"] if o["option"] == code)["monthly_cost"]) for code in out["ranking"]]
     assert costs == sorted(costs)
 
@@ -130,7 +132,9 @@ def test_standard_input_table_and_csv_formats(cli_database):
     table = run_cli("--input", "-", "--format", "table", stdin=json.dumps(scenario_data()))
     assert table.returncode == 0, table.stderr
     assert "Amazon ECS on AWS Fargate" in table.stdout
-    assert "unavailable" in table.stdout
+    assert "(not ranked)" in table.stdout  # App Runner, for an account that does not already use it
+    windows = run_cli("--input", "-", "--format", "table", stdin=json.dumps(scenario_data(workload={"os": "windows"})))
+    assert "unavailable" in windows.stdout
     csv_out = run_cli("--input", "-", "--format", "csv", stdin=json.dumps(scenario_data()))
     rows = csv_out.stdout.splitlines()
     assert rows[0].startswith("option,label,available,description,quantity,unit,unit_price,cost")

@@ -88,6 +88,17 @@ def test_the_csv_round_trips_with_the_same_totals(report):
     assert {r["region"] for r in rows} == {"us-east-1"}
 
 
+def test_the_csv_lists_the_options_as_the_pages_do_and_says_which_are_ranked(report, seeded):
+    rows = list(csv.DictReader(io.StringIO(report_csv(report))))
+    assert list(dict.fromkeys(r["option"] for r in rows)) == [o.option for o in report.result.listing]
+    ranked = {r["option"]: r["ranked"] for r in rows}
+    assert ranked == {o.option: "true" if o.ranked else "false" for o in report.result.options}
+    assert ranked["app_runner"] == "false"
+    existing = scenario_data(option_settings={"app_runner": {"existing_account": True}})
+    rows = csv.DictReader(io.StringIO(report_csv(report_for(scenario_data=existing, snapshot=seeded))))
+    assert {r["ranked"] for r in rows if r["option"] == "app_runner"} == {"true"}
+
+
 def test_the_pdf_restates_the_usage_and_the_assumptions_and_lists_unranked_options_last(seeded):
     nightly = scenario_data(
         name="Nightly export", usage={"kind": "scheduled", "replicas": 1, "runs_per_day": "3", "minutes_per_run": "10"}
