@@ -16,7 +16,13 @@ from rest_framework.test import APIClient
 from compute_advisor.engine.declaration import field_spec
 from compute_advisor.engine.scenario import Scenario
 from compute_advisor.estimates.forms import ScenarioForm
-from compute_advisor.estimates.scenario_form import BY_PATH, DEFAULTS, query_from_scenario, scenario_from_form
+from compute_advisor.estimates.scenario_form import (
+    BY_PATH,
+    DEFAULTS,
+    field_for,
+    query_from_scenario,
+    scenario_from_form,
+)
 from compute_advisor.wizard.answers import Answers
 from compute_advisor.wizard.forms import STEPS
 from tests.factories import scenario_data
@@ -119,6 +125,11 @@ def _cli(scenario, tmp_path):
         ({"workload": {"disk_gib": "0"}}, "workload.disk_gib"),
         ({"workload": {"vcpu": "193"}}, "workload.vcpu"),
         ({"usage": {"replicas": 5001}}, "usage.replicas"),
+        # Scheduled runs count their tasks in a field of their own: the message lands beside it.
+        (
+            {"usage": {"kind": "scheduled", "replicas": 5001, "runs_per_day": 1, "minutes_per_run": 10}},
+            "usage.replicas",
+        ),
     ],
 )
 def test_the_api_the_form_and_the_cli_refuse_the_same_value_with_the_same_message(
@@ -143,7 +154,7 @@ def test_the_api_the_form_and_the_cli_refuse_the_same_value_with_the_same_messag
         for part in fields
         if (found := re.search(r'<span class="error" role="alert">([^<]*)</span>', part))
     ]
-    assert [name for name, _ in errors] == [BY_PATH[path].name]
+    assert [name for name, _ in errors] == [field_for(path, scenario["usage"]["kind"])]
     too_big = "less than or equal to" in message
     limit = f"{(spec.maximum if too_big else spec.minimum).normalize():f}"
     assert limit in errors[0][1]
@@ -154,10 +165,17 @@ def test_the_form_round_trips_every_field_to_the_scenario_and_the_url():
     scenario = {
         "name": "orders",
         "region": "eu-west-1",
-        "workload": {"vcpu": "0.5", "memory_gib": "1", "architecture": "arm64", "os": "linux"},
+        "workload": {
+            "vcpu": "0.5",
+            "memory_gib": "1",
+            "architecture": "arm64",
+            "os": "linux",
+            "cpu_utilization_percent": "35",
+        },
         "usage": {"kind": "scheduled", "replicas": 3, "runs_per_day": "4", "minutes_per_run": "15"},
         "hours_per_month": "720",
-        "traffic": {"data_transfer_out_gib": "10"},
+        "resilience": {"min_zones": 3},
+        "traffic": {"data_transfer_out_gib": "10", "data_transfer_in_gib": "25"},
         "load_balancer": "nlb",
         "public_ipv4": False,
         "purchase": "spot",
@@ -165,6 +183,7 @@ def test_the_form_round_trips_every_field_to_the_scenario_and_the_url():
         "option_settings": {
             "ecs_ec2": {"instance_types": ["m7g.large", "c7g.large"]},
             "beanstalk": {"environment": "load_balanced"},
+            "app_runner": {"existing_account": True},
         },
     }
     from django.http import QueryDict

@@ -1,4 +1,5 @@
-"""A result as CSV (one row per line item) or as a plain-text table for a terminal."""
+"""A result as CSV (one row per line item) or as a plain-text table for a terminal, both in the order pages
+list the options: the ranked ones cheapest first, then the priced but unranked ones, then the unavailable."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ CSV_COLUMNS = [
     "cost",
     "category",
     "option_monthly_cost",
+    "ranked",  # true/false: a priced option may be left out of the ranking (App Runner for a new account)
     "region",
     "vcpu",
     "memory_gib",
@@ -43,9 +45,10 @@ def result_csv(result: Result, scenario: Scenario) -> str:
         scenario.usage.kind,
         f"{result.snapshot.id} ({result.snapshot.source}, {result.snapshot.as_of})",
     ]
-    for option in result.options:
+    for option in result.listing:
+        ranked = "true" if option.ranked else "false"
         if not option.available:
-            writer.writerow([option.option, option.label, "no", option.reason, "", "", "", "", "", "", *common])
+            writer.writerow([option.option, option.label, "no", option.reason, "", "", "", "", "", "", ranked, *common])
             continue
         for line in option.line_items:
             writer.writerow(
@@ -60,6 +63,7 @@ def result_csv(result: Result, scenario: Scenario) -> str:
                     str(cents(line.cost)),
                     line.category,
                     str(option.monthly_cost),
+                    ranked,
                     *common,
                 ]
             )

@@ -22,6 +22,12 @@ from compute_advisor.estimates.scenario_form import DEFAULTS, FIELDS, FormField,
 from compute_advisor.lib.declared_forms import choice_field, form_field
 
 MAX_PROFILE_TEXT = 2000
+# What a field of one usage kind says when that usage is chosen and the field is left blank.
+NEEDED_BY = {
+    "always_on": "Always-on usage needs this.",
+    "scheduled": "Scheduled runs need this.",
+    "hourly": "An hourly profile needs this.",
+}
 
 
 def _always_sent(entry: FormField) -> bool:
@@ -50,7 +56,10 @@ def _field(entry: FormField) -> forms.Field:
             help_text="Always on: N replicas all month. Scheduled: short runs (batch jobs). Hourly: replicas per hour.",
         )
     if entry.name == "replicas":
-        return form_field(spec, required=True, help_text="How many run at once (the peak, for a profile preset).")
+        # Always on needs it, and a profile preset scales to it; scheduled runs count their tasks apart.
+        return form_field(spec, required=False, help_text="How many run at once (the peak, for a profile preset).")
+    if entry.name == "tasks_per_run":
+        return form_field(spec, required=False, label="Tasks a run")
     if entry.name == "profile":
         return forms.CharField(
             label=spec.title,
@@ -117,6 +126,9 @@ class ScenarioFormBase(forms.Form):
         if kind == "hourly" and not data.get("profile"):
             if data.get("preset") and data.get("replicas"):
                 data["profile"] = preset_profile(data["preset"], data["replicas"])
+            elif data.get("preset"):
+                if "replicas" not in self.errors:
+                    self.add_error("replicas", "A profile preset needs the replicas at its peak.")
             elif "profile" not in self.errors:
                 self.add_error("profile", "An hourly profile needs its values, or pick a preset.")
         for entry in FIELDS:
@@ -126,7 +138,7 @@ class ScenarioFormBase(forms.Form):
                 and data.get(entry.name) in (None, "")
                 and not (entry.name == "profile" or entry.name in self.errors)
             ):
-                self.add_error(entry.name, f"{USAGE_KINDS[kind]} need this.")
+                self.add_error(entry.name, NEEDED_BY[kind])
         return data
 
 

@@ -1,4 +1,4 @@
-"""A priced result as the pages and reports show it: ranked rows, configurations in words."""
+"""A priced result as the pages and reports show it: ranked rows, configurations and assumptions in words."""
 
 from __future__ import annotations
 
@@ -78,6 +78,19 @@ class Row:
     def details(self) -> list[tuple[str, str]]:
         return configuration_details(self.option)
 
+    @property
+    def unranked(self) -> bool:
+        """Priced, but left out of the ranking (its `option.unranked_reason` says why)."""
+        return self.option.available and self.rank is None
+
+    @property
+    def rank_text(self) -> str:
+        """What the rank column shows: the rank, "Not ranked" for a priced option outside the ranking (a price
+        there would read as a place in it), or a dash for an unavailable one."""
+        if self.rank is not None:
+            return str(self.rank)
+        return "Not ranked" if self.unranked else "\u2013"
+
 
 def configuration_summary(option: OptionResult) -> str:
     """The few settings that say how an option runs: `instance type m7g.large, instances 2`."""
@@ -100,3 +113,40 @@ def rows(result: Result) -> list[Row]:
         )
         for o in result.listing
     ]
+
+
+def priced_for(result: Result) -> list[tuple[str, str]]:
+    """What the prices rest on besides the workload, in words, as every page and report restates it above
+    the figures: the usage, and the engine's assumptions (a cost means little without them)."""
+    lines = [("Usage", result.usage_summary)] if result.usage_summary else []
+    assumptions = result.assumptions
+    if "cpu_utilization_percent" in assumptions:
+        percent = plain(Decimal(assumptions["cpu_utilization_percent"]))
+        lines.append(
+            (
+                "Average CPU use",
+                f"{percent} % of each replica's vCPU; burstable instances and Lightsail are judged by it.",
+            )
+        )
+    if "min_zones" in assumptions:
+        zones = int(assumptions["min_zones"])
+        spread = (
+            f"{zones}: on the options that run instances, a service of 2 or more replicas runs on at least "
+            f"{zones} (no more than its replicas), each in its own zone."
+            if zones > 1
+            else "1: instances are not spread over zones."
+        )
+        lines.append(("Availability Zones", spread))
+    if "app_runner_existing_account" in assumptions and any(
+        o.option == "app_runner" and o.available for o in result.options
+    ):
+        lines.append(
+            (
+                "App Runner",
+                "Ranked: the account already uses it."
+                if assumptions["app_runner_existing_account"]
+                else "Priced but not ranked: it takes no new customers, and this scenario does not say the account "
+                "already uses it.",
+            )
+        )
+    return lines

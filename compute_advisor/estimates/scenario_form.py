@@ -9,7 +9,7 @@ readable ("vcpu=1&memory_gib=2"), and the table below says which scenario field 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -17,6 +17,10 @@ from urllib.parse import urlencode
 from compute_advisor.engine import OPTION_CODES, Scenario
 from compute_advisor.engine.declaration import FieldSpec, field_spec
 from compute_advisor.engine.money import plain
+from compute_advisor.engine.scenario import AlwaysOn, Hourly, Scheduled
+
+# The usage kinds' own declarations: a field of one kind reads its kind's title and description.
+USAGE_MODELS = {"always_on": AlwaysOn, "scheduled": Scheduled, "hourly": Hourly}
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,10 @@ class FormField:
 
     @property
     def spec(self) -> FieldSpec:
+        if self.path.startswith("usage.") and len(self.kinds) == 1:
+            # usage.replicas is "Tasks each run starts." for scheduled runs, "How many run at once." always on.
+            member = field_spec(USAGE_MODELS[self.kinds[0]], self.path.removeprefix("usage."))
+            return replace(member, path=self.path)
         return field_spec(Scenario, self.path)
 
 
@@ -41,14 +49,20 @@ FIELDS: tuple[FormField, ...] = (
     FormField("os", "workload.os"),
     FormField("ephemeral_storage_gib", "workload.ephemeral_storage_gib"),
     FormField("disk_gib", "workload.disk_gib"),
+    FormField("cpu_utilization_percent", "workload.cpu_utilization_percent"),
     FormField("usage_kind", "usage.kind"),
-    FormField("replicas", "usage.replicas", kinds=("always_on", "scheduled")),
+    # Two fields edit usage.replicas, one per usage kind, so that the replicas typed for always-on never
+    # become the tasks of a scheduled run (3 always on is common; 3 tasks a run is not).
+    FormField("replicas", "usage.replicas", kinds=("always_on",)),
+    FormField("tasks_per_run", "usage.replicas", kinds=SCHEDULED),
     FormField("runs_per_day", "usage.runs_per_day", kinds=SCHEDULED),
     FormField("minutes_per_run", "usage.minutes_per_run", kinds=SCHEDULED),
     FormField("days_per_month", "usage.days_per_month", kinds=SCHEDULED),
     FormField("profile", "usage.replicas_by_hour", kinds=("hourly",), list_text=True),
     FormField("hours_per_month", "hours_per_month"),
+    FormField("min_zones", "resilience.min_zones"),
     FormField("data_transfer_out_gib", "traffic.data_transfer_out_gib"),
+    FormField("data_transfer_in_gib", "traffic.data_transfer_in_gib"),
     FormField("requests_per_second", "traffic.requests_per_second"),
     FormField("avg_response_kib", "traffic.avg_response_kib"),
     FormField("load_balancer", "load_balancer"),
@@ -60,11 +74,25 @@ FIELDS: tuple[FormField, ...] = (
     FormField("beanstalk_environment", "option_settings.beanstalk.environment"),
     FormField("apprunner_active_hours", "option_settings.app_runner.active_hours_per_day"),
     FormField("apprunner_min_instances", "option_settings.app_runner.min_instances"),
+    FormField("apprunner_existing_account", "option_settings.app_runner.existing_account"),
     FormField("lightsail_bundle", "option_settings.lightsail_instance.bundle"),
     FormField("lightsail_power", "option_settings.lightsail_container.power"),
     FormField("express_sharing", "option_settings.ecs_express.services_sharing_alb"),
 )
-BY_PATH = {f.path: f for f in FIELDS}
+
+
+def _belongs(field: FormField, kind: str | None) -> bool:
+    """Whether `field` is part of a scenario of usage `kind` (fields of every kind have no kinds)."""
+    return not field.kinds or kind in field.kinds
+
+
+# Each scenario path's form field, for each usage kind: usage.replicas is "replicas" always on and
+# "tasks_per_run" for scheduled runs (an hourly profile has no such path).
+BY_KIND: dict[str, dict[str, FormField]] = {
+    kind: {f.path: f for f in FIELDS if _belongs(f, kind)} for kind in USAGE_MODELS
+}
+# Each path's field when no usage kind is known: always-on's where two kinds share a path.
+BY_PATH = {**BY_KIND["hourly"], **BY_KIND["scheduled"], **BY_KIND["always_on"]}
 # For an hourly profile the replicas field shows its peak, so switching the usage keeps a sensible count.
 PEAK = "replicas"
 
@@ -85,11 +113,14 @@ def _initial(field: FormField) -> Any:
 DEFAULTS: dict[str, Any] = {f.name: v for f in FIELDS if (v := _initial(f)) is not None}
 
 
-def field_for(path: str) -> str | None:
-    """The form field an engine error's path belongs beside (its longest prefix in the table)."""
+def field_for(path: str, kind: str | None = None) -> str | None:
+    """The form field an engine error's path belongs beside (its longest prefix in the table), among the
+    fields of usage `kind` when it is given: an error on usage.replicas goes beside "tasks_per_run" for
+    scheduled runs."""
+    fields = BY_KIND.get(kind, BY_PATH) if kind else BY_PATH
     parts = path.split(".")
     for end in range(len(parts), 0, -1):
-        found = BY_PATH.get(".".join(parts[:end]))
+        found = fields.get(".".join(parts[:end]))
         if found is not None:
             return found.name
     if parts[0] == "usage":
@@ -120,14 +151,15 @@ def _scenario_value(value: Any) -> Any:
 def scenario_from_form(data: dict[str, Any]) -> dict[str, Any]:
     """The contract's scenario from a valid form's cleaned data: each field that has a value, at its path.
 
-    Fields of another usage kind are left out, and so are option settings left at their declared default.
+    Fields of another usage kind are left out (usage.replicas is "replicas" always on, "tasks_per_run" for
+    scheduled runs), and so are option settings left at their declared default.
     """
     kind = data["usage_kind"]
     scenario: dict[str, Any] = {}
     for field in FIELDS:
-        value = data.get(field.name)
-        if field.kinds and kind not in field.kinds:
+        if not _belongs(field, kind):
             continue
+        value = data.get(field.name)
         if value in (None, "", []) and field.spec.kind != "boolean":
             continue
         if field.path.startswith("option_settings.") and value == field.spec.default:
@@ -155,12 +187,16 @@ def query_from_scenario(scenario: dict[str, Any], *, submitted: bool = True) -> 
     """
     params: list[tuple[str, str]] = [("submitted", "1")] if submitted else []
     usage = scenario.get("usage") or {}
+    kind = usage.get("kind")
     for field in FIELDS:
-        value = _get(scenario, field.path)
+        if field.name == PEAK and kind == "hourly":
+            value = max(usage["replicas_by_hour"]) if usage.get("replicas_by_hour") else None
+        elif not _belongs(field, kind):
+            continue  # another usage kind's field keeps the form's default (a run's tasks are not replicas)
+        else:
+            value = _get(scenario, field.path)
         if value is None and submitted:
-            if field.name == PEAK and usage.get("kind") == "hourly":
-                value = max(usage["replicas_by_hour"])
-            elif field.spec.kind == "boolean":
+            if field.spec.kind == "boolean":
                 value = field.spec.default
             elif field.name == "options":
                 value = list(OPTION_CODES)

@@ -31,7 +31,7 @@ from compute_advisor.estimates.page_cache import (
     whole_page_cacheable,
     with_visitor_token,
 )
-from compute_advisor.estimates.presentation import rows
+from compute_advisor.estimates.presentation import priced_for, rows
 from compute_advisor.estimates.scenario_form import field_for, query_from_scenario, scenario_from_form
 from compute_advisor.estimates.selectors import scenario_by_token, scenario_get_for, scenario_list_for
 from compute_advisor.estimates.services import scenario_save, scenario_sharing, scenario_update
@@ -52,13 +52,14 @@ def _priced(form: ScenarioFormBase, snapshot: PriceSnapshot) -> dict[str, Any]:
         comparison = comparison_get(scenario=parse_scenario(data), snapshot=snapshot)
     except ScenarioError as exc:
         for path, problems in exc.errors.items():
-            name = field_for(path)
+            name = field_for(path, data["usage"]["kind"])
             for problem in problems:
                 form.add_error(name if name in form.fields else None, problem)
         return {}
     return {
         "result": comparison.result,
         "rows": rows(comparison.result),
+        "priced_for": priced_for(comparison.result),
         "figures": figures_for(comparison),
         "scenario_json": json.dumps(data),
         "snapshot": snapshot,
@@ -171,6 +172,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
             "saved": saved,
             "result": result,
             "rows": rows(result),
+            "priced_for": priced_for(result),
             "figures": figures_for(comparison),
             "reprice_query": query_from_scenario(saved.scenario),
             "newer_prices": active is not None and active.pk != saved.snapshot_id,

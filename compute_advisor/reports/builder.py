@@ -17,7 +17,7 @@ from compute_advisor.comparison.service import Comparison, comparison_get
 from compute_advisor.engine import Result, Scenario, parse_scenario
 from compute_advisor.estimates.formats import result_csv
 from compute_advisor.estimates.page_cache import rendering_digest
-from compute_advisor.estimates.presentation import rows
+from compute_advisor.estimates.presentation import priced_for, rows
 from compute_advisor.lib.cache_or_compute import cache_or_compute
 from pricing.models import PriceSnapshot
 
@@ -94,6 +94,7 @@ def _render_pdf(report: Report, paper: str) -> bytes:
             "result": report.result,
             "scenario": report.scenario,
             "rows": rows(report.result),
+            "priced_for": priced_for(report.result),
             # The page links each chart by name and WeasyPrint fetches its SVG below, through a fetcher that
             # serves nothing else: no base64 round trip, and no way for report text to reach a file or the net.
             "charts": {name: f"{CHART_SCHEME}{name}" for name in charts},

@@ -7,6 +7,9 @@
       const source = document.getElementById(element.getAttribute("data-chart"));
       if (!source) return;
       const figure = JSON.parse(source.textContent);
+      // On a phone the options' names, slanted a little, run into each other: stand them up instead.
+      const xaxis = figure.layout && figure.layout.xaxis;
+      if (xaxis && xaxis.tickangle !== undefined && element.clientWidth < 600) xaxis.tickangle = -90;
       window.Plotly.newPlot(element, figure.data, figure.layout, { responsive: true, displaylogo: false });
     });
   }

@@ -5,6 +5,8 @@
   if (!form) return;
   const kinds = form.querySelectorAll("input[name=usage_kind]");
   const scheduled = form.querySelector(".usage-scheduled");
+  // Scheduled runs count their tasks in their own field: the replicas belong to always-on and hourly.
+  const replicas = form.querySelector("#field-replicas");
   const hourly = form.querySelector(".usage-hourly");
   const profile = form.querySelector("textarea[name=profile]");
   const preset = form.querySelector("select[name=preset]");
@@ -55,6 +57,7 @@
 
   function update() {
     scheduled.hidden = kind() !== "scheduled";
+    replicas.hidden = kind() === "scheduled";
     hourly.hidden = kind() !== "hourly";
     if (kind() === "hourly" && values().length && (values().length === 24 || values().length === 168)) {
       buildGrid();

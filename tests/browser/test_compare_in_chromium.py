@@ -80,3 +80,24 @@ def test_the_form_works_with_the_keyboard(page, live_seeded):
     page.keyboard.press("Enter")  # submits the form
     page.wait_for_selector(".results-table")
     assert "vcpu=2" in page.url
+
+
+def test_scheduled_runs_count_their_tasks_and_fit_a_phone(page, live_seeded, artifacts):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_seeded.url + "/compare/")
+    page.get_by_label("Replicas", exact=True).fill("3")
+    page.get_by_label("Scheduled runs").check()
+    # The always-on replicas hide; the run's own count starts at one task.
+    assert page.locator("#field-replicas").is_hidden()
+    assert page.get_by_label("Tasks a run").input_value() == "1"
+    page.get_by_label("Runs a day").fill("3")
+    page.get_by_label("Minutes a run").fill("10")
+    page.get_by_role("button", name="Compare", exact=True).click()
+    page.wait_for_selector(".results-table")
+    page.wait_for_selector("[data-chart=chart-cost] .main-svg")
+    assert "tasks_per_run=1" in page.url
+    assert "1 task a run" in page.locator(".priced-for").inner_text()
+    assert page.locator("tbody.option-app_runner td.rank").inner_text().split() == ["Not", "ranked"]
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    page.screenshot(path=str(artifacts / "compare-scheduled-390.png"), full_page=True)
+    assert widths[0] == widths[1], "the page scrolls sideways on a phone"

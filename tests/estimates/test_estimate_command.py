@@ -132,8 +132,9 @@ def test_standard_input_table_and_csv_formats(cli_database):
     table = run_cli("--input", "-", "--format", "table", stdin=json.dumps(scenario_data()))
     assert table.returncode == 0, table.stderr
     assert "Amazon ECS on AWS Fargate" in table.stdout
-    assert "Amazon ECS on EC2" in table.stdout
-    assert "(not ranked)" in table.stdout  # App Runner: priced, listed last, not ranked for a new account
+    assert "(not ranked)" in table.stdout  # App Runner, for an account that does not already use it
+    windows = run_cli("--input", "-", "--format", "table", stdin=json.dumps(scenario_data(workload={"os": "windows"})))
+    assert "unavailable" in windows.stdout
     csv_out = run_cli("--input", "-", "--format", "csv", stdin=json.dumps(scenario_data()))
     rows = csv_out.stdout.splitlines()
     assert rows[0].startswith("option,label,available,description,quantity,unit,unit_price,cost")

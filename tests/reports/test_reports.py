@@ -88,6 +88,44 @@ def test_the_csv_round_trips_with_the_same_totals(report):
     assert {r["region"] for r in rows} == {"us-east-1"}
 
 
+def test_the_csv_lists_the_options_as_the_pages_do_and_says_which_are_ranked(report, seeded):
+    rows = list(csv.DictReader(io.StringIO(report_csv(report))))
+    assert list(dict.fromkeys(r["option"] for r in rows)) == [o.option for o in report.result.listing]
+    ranked = {r["option"]: r["ranked"] for r in rows}
+    assert ranked == {o.option: "true" if o.ranked else "false" for o in report.result.options}
+    assert ranked["app_runner"] == "false"
+    existing = scenario_data(option_settings={"app_runner": {"existing_account": True}})
+    rows = csv.DictReader(io.StringIO(report_csv(report_for(scenario_data=existing, snapshot=seeded))))
+    assert {r["ranked"] for r in rows if r["option"] == "app_runner"} == {"true"}
+
+
+def test_the_pdf_restates_the_usage_and_the_assumptions_and_lists_unranked_options_last(seeded):
+    nightly = scenario_data(
+        name="Nightly export", usage={"kind": "scheduled", "replicas": 1, "runs_per_day": "3", "minutes_per_run": "10"}
+    )
+    report = report_for(scenario_data=nightly, snapshot=seeded)
+    reader, text = text_of(report_pdf(report))
+    text = " ".join(text.split())
+    first = " ".join(reader.pages[0].extract_text().split())
+    usage = "Scheduled runs: 3 runs a day of 10 minutes, 1 task a run, on 30 days a month: 15 task-hours a month."
+    assert usage in first
+    assert "Priced for" in text
+    assert "50 % of each replica's vCPU" in text
+    assert "Availability Zones" in text
+    assert "App Runner Priced but not ranked" in text
+    result = report.result
+    assert result.unranked == ["app_runner"]
+    app_runner = result.option("app_runner")
+    assert f"{app_runner.label}: ${app_runner.monthly_cost:,.2f} a month (not ranked)" in text
+    assert "Not ranked: App Runner takes no new customers." in text
+    # The summary lists the ranked options first, then App Runner, marked instead of numbered.
+    summary = text[text.index("Summary", text.index("Contents") + 8) :]
+    labels = [result.option(code).label for code in [*result.ranking, "app_runner"]]
+    places = [summary.index(label) for label in labels]
+    assert places == sorted(places)
+    assert "Not ranked AWS App Runner" in summary
+
+
 def test_the_json_is_the_contract_result_with_its_scenario(report):
     data = json.loads(report_json(report))
     assert data["scenario"] == orders_api()

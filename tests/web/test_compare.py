@@ -75,6 +75,14 @@ def test_the_results_table_shows_the_engines_figures_cheapest_first(client, seed
     assert "Break-even points" in html
 
 
+def test_an_unavailable_option_says_why_without_a_price(client, seeded):
+    html = page(client, os="windows")
+    assert "Unavailable: App Runner runs Linux containers only." in html
+    app_runner = re.search(r'<tbody class="option option-app_runner unavailable">.*?</tbody>', html, re.S).group(0)
+    assert '<td class="rank">\u2013</td>' in app_runner  # a dash, not a place
+    assert 'class="num cost"' not in app_runner
+
+
 def test_bad_input_is_shown_beside_each_field_and_keeps_what_was_typed(client, seeded):
     html = page(client, vcpu="-1", memory_gib="lots", usage_kind="hourly", profile="1 2 3")
     assert "Ensure this value is greater than 0." in html
@@ -270,3 +278,79 @@ def test_the_public_ipv4_help_gives_the_snapshots_own_rate_for_the_region(client
         rate = price_book_for(seeded, region).get(*price_keys.PUBLIC_IPV4_IN_USE.at())
         html = client.get(reverse("estimates:compare"), {"region": region}).content.decode()
         assert f"Each address: ${rate.usd.normalize():f} an hour in {region} (snapshot #{seeded.pk})." in html
+
+
+SCHEDULED = {"usage_kind": "scheduled", "runs_per_day": "3", "minutes_per_run": "10"}
+
+
+def field_html(html, name):
+    """The markup of one form field, up to the next one."""
+    return re.search(rf'id="field-{name}".*?(?=id="field-|</fieldset>)', html, re.S).group(0)
+
+
+def shown_scenario(html):
+    """The scenario the save form posts (the page is unescaped: the JSON's quotes are bare)."""
+    return json.loads(re.search(r'name="scenario" value="(\{.*?\})">', html).group(1))
+
+
+def test_the_form_offers_one_task_a_run_beside_the_always_on_replicas(client, seeded):
+    html = unescape(client.get(reverse("estimates:compare")).content.decode())
+    assert re.search(r'name="tasks_per_run" value="1"', field_html(html, "tasks_per_run"))
+    assert "Tasks a run" in html
+    assert re.search(r'name="replicas" value="2"', field_html(html, "replicas"))
+    for name in ("cpu_utilization_percent", "min_zones", "data_transfer_in_gib", "apprunner_existing_account"):
+        assert f'id="field-{name}"' in html
+
+
+def test_a_scheduled_run_has_one_task_even_when_3_replicas_were_typed_for_always_on(client, seeded):
+    html = page(client, **SCHEDULED)  # BASE has replicas=3, and no tasks_per_run
+    assert shown_scenario(html)["usage"]["replicas"] == 1
+    priced_for = re.search(r'<div class="priced-for">.*?</dl>', html, re.S).group(0)
+    assert "Scheduled runs: 3 runs a day of 10 minutes, 1 task a run, on 30 days a month" in priced_for
+    assert "15 task-hours a month" in priced_for
+    assert "50 % of each replica's vCPU" in priced_for
+    assert "Availability Zones" in priced_for
+
+
+def test_a_scheduled_share_link_and_its_reprice_link_keep_the_tasks_a_run(client, seeded):
+    response = save(client, name="nightly", **SCHEDULED, tasks_per_run="4")
+    saved = SavedScenario.objects.get()
+    assert saved.scenario["usage"]["replicas"] == 4
+    shared = unescape(client.get(response["Location"]).content.decode())
+    assert "4 tasks a run" in shared
+    assert "Priced for" in shared
+    reprice = re.search(r'href="(/compare/\?[^"]+)"', shared).group(1)
+    assert "tasks_per_run=4" in reprice
+    again = unescape(client.get(reprice).content.decode())
+    assert shown_scenario(again)["usage"]["replicas"] == 4
+    assert re.search(r'name="tasks_per_run" value="4"', field_html(again, "tasks_per_run"))
+
+
+def test_a_bad_tasks_a_run_is_marked_beside_its_own_field(client, seeded):
+    html = page(client, **SCHEDULED, tasks_per_run="0", replicas="")
+    assert "Ensure this value is greater than or equal to 1." in field_html(html, "tasks_per_run")
+    assert 'class="error"' not in field_html(html, "replicas")
+    blank = page(client, **SCHEDULED, tasks_per_run="")
+    assert "Scheduled runs need this." in field_html(blank, "tasks_per_run")
+    always_on = page(client, replicas="")
+    assert "Always-on usage needs this." in field_html(always_on, "replicas")
+
+
+def app_runner_row(html):
+    return re.search(r'<tbody class="option option-app_runner[^"]*">.*?</tbody>', html, re.S).group(0)
+
+
+def test_app_runner_is_priced_but_not_ranked_unless_the_account_already_uses_it(client, seeded):
+    row = app_runner_row(page(client))
+    assert 'class="option option-app_runner unranked"' in row
+    assert '<td class="rank">Not ranked</td>' in row
+    assert re.search(r'class="num cost">[\d,.]+<', row)
+    assert "Not ranked: App Runner takes no new customers." in row
+    assert "tick “App Runner: account already uses it”" in row
+
+    html = page(client, apprunner_existing_account="on")
+    row = app_runner_row(html)
+    assert re.search(r'<td class="rank">\d</td>', row)
+    assert "Not ranked" not in row
+    assert "Ranked: the account already uses it." in html
+    assert shown_scenario(html)["option_settings"]["app_runner"] == {"existing_account": True}
