@@ -195,6 +195,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 LOGIN_URL = "login"
 # Failed sign-ins allowed per client address and per user name within the window, before a pause.
 SIGN_IN_MAX_FAILURES = env_int("SIGN_IN_MAX_FAILURES", 10, minimum=1)
+# Expensive work (compute_advisor.lib.limits): PDF renders per client a minute and at once per process, how
+# long a render waits for a slot; saved scenarios per account, signups per address a day.
+PDF_RENDERS_PER_MINUTE = env_int("PDF_RENDERS_PER_MINUTE", 6, minimum=1)
+PDF_CONCURRENT_RENDERS = env_int("PDF_CONCURRENT_RENDERS", 1, minimum=1)
+PDF_QUEUE_SECONDS = env_int("PDF_QUEUE_SECONDS", 15, minimum=1)
+SAVED_SCENARIOS_PER_ACCOUNT = env_int("SAVED_SCENARIOS_PER_ACCOUNT", 500, minimum=1)
+SIGNUPS_PER_ADDRESS_PER_DAY = env_int("SIGNUPS_PER_ADDRESS_PER_DAY", 5, minimum=1)
+ANONYMOUS_SAVES_PER_HOUR = env_int("ANONYMOUS_SAVES_PER_HOUR", 30, minimum=1)
 SIGN_IN_WINDOW_SECONDS = env_int("SIGN_IN_WINDOW_SECONDS", 900, minimum=60)
 LOGIN_REDIRECT_URL = "estimates:mine"
 LOGOUT_REDIRECT_URL = "home"

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import Http404
+from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import permissions, status
 from rest_framework.request import Request
@@ -136,12 +137,18 @@ def _saved(saved: SavedScenario, request: Request) -> dict[str, Any]:
     }
 
 
+def _private(response: Response) -> Response:
+    """Answers that hold share links: no shared cache may keep them, nor a browser store them."""
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
 class ScenarioListView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(summary="Your saved scenarios", responses={200: s.SavedScenarioSerializer(many=True), **AUTH_ERRORS})
     def get(self, request: Request) -> Response:
-        return Response([_saved(x, request) for x in scenario_list_for(user=request.user)])
+        return _private(Response([_saved(x, request) for x in scenario_list_for(user=request.user)]))
 
     @extend_schema(
         summary="Save a scenario with today's prices",
@@ -166,7 +173,7 @@ class ScenarioDetailView(APIView):
         summary="One of your saved scenarios", responses={200: s.SavedScenarioSerializer, **ERRORS, **AUTH_ERRORS}
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(_saved(scenario_get_for(user=request.user, pk=pk), request))
+        return _private(Response(_saved(scenario_get_for(user=request.user, pk=pk), request)))
 
     @extend_schema(
         summary="Rename one of your saved scenarios, replace its scenario, or turn its share link off or on",

@@ -11,7 +11,7 @@ from compute_advisor.engine.options import app_runner, beanstalk, ecs_ec2, ecs_e
 from compute_advisor.engine.options.base import Context, NotAvailable
 from compute_advisor.engine.pricebook import PriceBook
 from compute_advisor.engine.result import OptionResult, Result, unavailable
-from compute_advisor.engine.scenario import Scenario, ScenarioError
+from compute_advisor.engine.scenario import Scenario, ScenarioError, parse_scenario
 from compute_advisor.engine.usage import usage_plan, usage_summary
 
 PRICERS: dict[str, Callable[[Context], OptionResult]] = {
@@ -46,6 +46,14 @@ def check_against_catalog(scenario: Scenario, catalog: Catalog) -> None:
         errors["option_settings.lightsail_container.power"] = [f"{power!r} is not a priced power ({known})"]
     if errors:
         raise ScenarioError(errors)
+
+
+def checked_scenario(data: object, catalog: Catalog | None = None) -> Scenario:
+    """The scenario of `data`, checked in full (the contract and the catalog's names), as pricing checks it:
+    what is saved this way can always be priced."""
+    scenario = parse_scenario(data)
+    check_against_catalog(scenario, catalog or default_catalog())
+    return scenario
 
 
 def estimate(scenario: Scenario, book: PriceBook, catalog: Catalog | None = None) -> Result:

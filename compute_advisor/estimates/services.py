@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from compute_advisor.engine import ScenarioError, parse_scenario
+from django.conf import settings
+
+from compute_advisor.engine import ScenarioError
+from compute_advisor.engine.compare import checked_scenario
 from compute_advisor.estimates.models import SavedScenario, new_share_token
 from pricing.models import PriceSnapshot
 
 
 def scenario_save(*, user: Any, name: str, scenario_data: Any, snapshot: PriceSnapshot) -> SavedScenario:
-    """Save a valid scenario with the snapshot it is priced with; anonymous users get a share link only."""
-    scenario = parse_scenario(scenario_data)
+    """Save a valid scenario with the snapshot it is priced with; anonymous users get a share link only.
+
+    It is checked in full first (the catalog's names too), so what is saved can always be priced, and an
+    account keeps at most SAVED_SCENARIOS_PER_ACCOUNT."""
+    scenario = checked_scenario(scenario_data)
     owner = user if getattr(user, "is_authenticated", False) else None
+    most = settings.SAVED_SCENARIOS_PER_ACCOUNT
+    if owner is not None and SavedScenario.objects.filter(owner=owner).count() >= most:
+        raise ScenarioError({"": [f"An account keeps at most {most:,} saved scenarios: delete some first."]})
     return SavedScenario.objects.create(
         owner=owner,
         name=(name or scenario.name or "Untitled scenario")[:200],
@@ -34,7 +43,7 @@ def scenario_update(
     if scenario_data is not None:
         if snapshot is None:
             raise ScenarioError({"": ["no price snapshot is loaded"]})
-        parse_scenario(scenario_data)
+        checked_scenario(scenario_data)
         saved.scenario, saved.snapshot = scenario_data, snapshot
         fields += ["scenario", "snapshot"]
     saved.save(update_fields=fields)

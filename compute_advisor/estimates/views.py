@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -14,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from compute_advisor.charts import figures as chart_figures
@@ -35,6 +37,8 @@ from compute_advisor.estimates.presentation import priced_for, rows
 from compute_advisor.estimates.scenario_form import field_for, query_from_scenario, scenario_from_form
 from compute_advisor.estimates.selectors import scenario_by_token, scenario_get_for, scenario_list_for
 from compute_advisor.estimates.services import scenario_save, scenario_sharing, scenario_update
+from compute_advisor.lib.bounded_input import load_json
+from compute_advisor.lib.limits import client_key, take
 from pricing.models import PriceSnapshot
 from pricing.selectors import price_snapshot_active, price_snapshot_regions
 
@@ -136,9 +140,13 @@ def compare_regions(request: HttpRequest) -> HttpResponse:
 def save(request: HttpRequest) -> HttpResponse:
     snapshot = price_snapshot_active()
     try:
-        data = json.loads(request.POST.get("scenario", ""), parse_float=Decimal)
+        data = load_json(request.POST.get("scenario", ""))
         if snapshot is None:
             raise ScenarioError({"": ["no price snapshot is loaded"]})
+        if not request.user.is_authenticated and not take(
+            f"anonymous-saves:{client_key(request)}", limit=settings.ANONYMOUS_SAVES_PER_HOUR, window_seconds=3600
+        ):
+            raise ScenarioError({"": [f"at most {settings.ANONYMOUS_SAVES_PER_HOUR} saves an hour without an account"]})
         saved = scenario_save(
             user=request.user, name=request.POST.get("name", ""), scenario_data=_jsonable(data), snapshot=snapshot
         )
@@ -152,7 +160,8 @@ def save(request: HttpRequest) -> HttpResponse:
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return format(value, "f")
+        # Its own text: format(value, "f") would spell 1E-100000000 out in a hundred million digits.
+        return str(value)
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -162,7 +171,10 @@ def _jsonable(value: Any) -> Any:
 
 def shared(request: HttpRequest, token: str) -> HttpResponse:
     saved = scenario_by_token(token=token, viewer=request.user)
-    comparison = comparison_get(scenario=parse_scenario(saved.scenario), snapshot=saved.snapshot)
+    try:
+        comparison = comparison_get(scenario=parse_scenario(saved.scenario), snapshot=saved.snapshot)
+    except ScenarioError as exc:  # saved before a rule or the catalog changed: say so, never a 500
+        return render(request, "estimates/unpriceable.html", {"saved": saved, "problems": exc.lines()}, status=400)
     result = comparison.result
     active = price_snapshot_active()
     return render(
@@ -182,6 +194,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@never_cache  # it lists share links: no shared cache or back button may keep it
 def my_scenarios(request: HttpRequest) -> HttpResponse:
     return render(request, "estimates/list.html", {"scenarios": scenario_list_for(user=request.user)})
 

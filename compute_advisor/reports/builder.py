@@ -19,6 +19,7 @@ from compute_advisor.estimates.formats import result_csv
 from compute_advisor.estimates.page_cache import rendering_digest
 from compute_advisor.estimates.presentation import priced_for, rows
 from compute_advisor.lib.cache_or_compute import cache_or_compute
+from compute_advisor.lib.limits import render_slot
 from pricing.models import PriceSnapshot
 
 PAPER = {"a4": "A4", "letter": "Letter"}
@@ -66,19 +67,24 @@ def report_csv(report: Report) -> str:
     return result_csv(report.result, report.scenario)
 
 
-def report_pdf(report: Report, *, paper: str = "a4") -> bytes:
-    """The PDF, from the cache when the same report was made before (same scenario, prices, title, paper and
-    code): rendering takes most of a second, serving a cached one a millisecond."""
-    if report.recommendation is not None:  # the wizard's reports carry its answers: made afresh each time
-        return _render_pdf(report, paper)
-    return cache_or_compute(
-        pdf_key(report, paper), lambda: _render_pdf(report, paper), seconds=settings.RESULT_CACHE_SECONDS, kind=bytes
-    )
+def report_pdf(report: Report, *, paper: str = "a4", client: str | None = None) -> bytes:
+    """The PDF, from the cache when the same report was made before (same scenario, prices, title, paper,
+    wizard answers and code): rendering takes most of a second, serving a cached one a millisecond. A render
+    holds one of the process's few render slots, and counts against `client`'s share (see lib.limits)."""
+
+    def render() -> bytes:
+        with render_slot(client):
+            return _render_pdf(report, paper)
+
+    return cache_or_compute(pdf_key(report, paper), render, seconds=settings.RESULT_CACHE_SECONDS, kind=bytes)
 
 
 def pdf_key(report: Report, paper: str) -> str:
-    names = hashlib.sha256(f"{report.title}\0{report.scenario.name or ''}".encode()).hexdigest()[:16]
-    return f"pdf:{rendering_digest()}:{result_key(report.scenario, report.snapshot)}:{PAPER.get(paper, 'A4')}:{names}"
+    names = f"{report.title}\0{report.scenario.name or ''}"
+    if report.recommendation is not None:  # the wizard's report also says what it was told and recommends
+        names += "\0" + json.dumps(report.recommendation.to_json(), sort_keys=True, default=str)
+    digest = hashlib.sha256(names.encode()).hexdigest()[:16]
+    return f"pdf:{rendering_digest()}:{result_key(report.scenario, report.snapshot)}:{PAPER.get(paper, 'A4')}:{digest}"
 
 
 def _render_pdf(report: Report, paper: str) -> bytes:

@@ -16,9 +16,10 @@ from compute_advisor.engine import ScenarioError
 from compute_advisor.estimates.forms import ScenarioForm, form_data_with_defaults
 from compute_advisor.estimates.scenario_form import scenario_from_form
 from compute_advisor.estimates.selectors import scenario_by_token
+from compute_advisor.lib.limits import Refused, client_key
 from compute_advisor.reports.builder import Report, report_csv, report_for, report_json, report_pdf
 from compute_advisor.reports.models import ReportBatch
-from compute_advisor.reports.services import report_batch_start
+from compute_advisor.reports.services import BatchRunning, report_batch_start
 from compute_advisor.reports.tasks import make_report_batch
 from compute_advisor.wizard.recommend import recommend
 from compute_advisor.wizard.session import answers_from_session
@@ -32,9 +33,14 @@ def _filename(title: str, fmt: str) -> str:
     return f"{slug}.{fmt}"
 
 
-def send(report: Report, fmt: str, paper: str = "a4") -> HttpResponse:
+def send(report: Report, fmt: str, paper: str = "a4", *, request: HttpRequest) -> HttpResponse:
     if fmt == "pdf":
-        body: Any = report_pdf(report, paper=paper)
+        try:
+            body: Any = report_pdf(report, paper=paper, client=client_key(request))
+        except Refused as refused:
+            busy = JsonResponse({"errors": {"": [str(refused)]}}, status=refused.status)
+            busy["Retry-After"] = str(refused.retry_after)
+            return busy
     elif fmt == "csv":
         body = report_csv(report)
     elif fmt == "json":
@@ -59,13 +65,16 @@ def comparison_report(request: HttpRequest, fmt: str) -> HttpResponse:
         report = report_for(scenario_data=data, snapshot=snapshot)
     except ScenarioError as exc:
         return JsonResponse({"errors": exc.errors}, status=400)
-    return send(report, fmt, request.GET.get("paper", "a4"))
+    return send(report, fmt, request.GET.get("paper", "a4"), request=request)
 
 
 def shared_report(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     saved = scenario_by_token(token=token, viewer=request.user)
-    report = report_for(scenario_data=saved.scenario, snapshot=saved.snapshot, title=saved.name)
-    return send(report, fmt, request.GET.get("paper", "a4"))
+    try:
+        report = report_for(scenario_data=saved.scenario, snapshot=saved.snapshot, title=saved.name)
+    except ScenarioError as exc:  # saved before a rule or the catalog changed
+        return JsonResponse({"errors": exc.errors}, status=400)
+    return send(report, fmt, request.GET.get("paper", "a4"), request=request)
 
 
 def wizard_report(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -82,15 +91,19 @@ def wizard_report(request: HttpRequest, fmt: str) -> HttpResponse:
         title="Recommendation from the wizard",
         recommendation=recommendation,
     )
-    return send(report, fmt, request.GET.get("paper", "a4"))
+    return send(report, fmt, request.GET.get("paper", "a4"), request=request)
 
 
 @login_required
 @require_POST
 def batch_start(request: HttpRequest) -> HttpResponse:
-    batch = report_batch_start(
-        user=request.user, paper=request.POST.get("paper", "a4"), enqueue=make_report_batch.delay
-    )
+    try:
+        batch = report_batch_start(
+            user=request.user, paper=request.POST.get("paper", "a4"), enqueue=make_report_batch.delay
+        )
+    except BatchRunning as busy:
+        messages.error(request, str(busy))
+        return redirect("estimates:mine")
     if batch is None:
         messages.error(request, "Nothing to report: save a scenario first.")
         return redirect("estimates:mine")

@@ -83,7 +83,8 @@ def _always_on_warning(result: OptionResult, ctx: Context, count: int, noun: str
     plan = ctx.plan
     if plan.runs is not None:
         result.warnings.append(
-            f"Lightsail bills {'an' if noun[0] in 'aeiou' else 'a'} {noun} while it exists, even stopped or disabled, so it cannot stop between "
+            f"Lightsail bills {'an' if noun[0] in 'aeiou' else 'a'} {noun} while it exists, even stopped or disabled, "
+            "so it cannot stop between "
             f"scheduled runs: priced as {count} running all month."
         )
     elif not plan.is_always_on:
