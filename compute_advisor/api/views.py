@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import transaction
@@ -332,7 +333,7 @@ class InstanceTypesView(APIView):
     )
     def get(self, request: Request) -> Response:
         raw = request.query_params.get("min_vcpu")
-        if raw and (not raw.isdigit() or int(raw) > 10**6):
+        if raw and not re.fullmatch(r"[0-9]{1,7}", raw):  # ASCII digits: "²".isdigit() is true, int("²") fails
             raise ScenarioError({"min_vcpu": ["must be a whole number"]})
         filters = catalog.InstanceTypeFilter(
             family=request.query_params.get("family") or "",
