@@ -208,3 +208,30 @@ def test_pages_listing_share_links_are_kept_out_of_caches(client, seeded):
     listing = api.get("/api/v1/scenarios")
     assert "private" in listing["Cache-Control"]
     assert "no-store" in listing["Cache-Control"]
+
+
+def compare_url(vcpu):
+    from compute_advisor.estimates.scenario_form import query_from_scenario
+
+    return "/compare/?" + query_from_scenario(scenario_data(workload={"vcpu": vcpu, "memory_gib": 4}))
+
+
+@override_settings(PAGE_CACHE_WRITES_PER_MINUTE=4, PAGE_CACHE_SECONDS=300)
+def test_one_client_adds_a_bounded_number_of_compressed_pages_to_the_cache(client, seeded, monkeypatch):
+    from compute_advisor.estimates import page_cache
+
+    stored: list[tuple[str, object]] = []
+    real_put = page_cache.cache_put
+    monkeypatch.setattr(
+        page_cache,
+        "cache_put",
+        lambda key, value, seconds: (stored.append((key, value)), real_put(key, value, seconds)),
+    )
+    for vcpu in (1, 2, 3, 4):
+        assert client.get(compare_url(vcpu)).status_code == 200
+    # Each page stores its main part and the whole page: the first two pages; the others were served only.
+    assert len(stored) == 4
+    assert all(isinstance(value, bytes) for _, value in stored)
+    html = client.get(compare_url(1))
+    assert "Every option, cheapest first" in html.content.decode()  # from the compressed copy
+    assert len(max((value for _, value in stored), key=len)) < 40_000

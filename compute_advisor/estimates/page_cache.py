@@ -12,6 +12,7 @@ deployment never serves pages the old code rendered).
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from compute_advisor.comparison.result_cache import engine_digest, snapshot_tag
 from compute_advisor.lib.cache_or_compute import MISSING, cache_get, cache_put
+from compute_advisor.lib.limits import take
 from pricing.models import PriceSnapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,17 +60,28 @@ def page_key(page: str, query: QueryDict, snapshot: PriceSnapshot, fields: Itera
     return f"page:{page}:{rendering_digest()}:{snapshot_tag(snapshot)}:{digest}"
 
 
-def cached_html(key: str, render: Callable[[], tuple[str, bool]]) -> tuple[str, bool]:
+def cached_html(key: str, render: Callable[[], tuple[str, bool]], *, client: str | None = None) -> tuple[str, bool]:
     """The HTML `render()` makes (with `csrf_placeholder()` as its CSRF token), from the cache when it is
     there, and whether it is one to keep. `render` says so itself: a page of errors is cheap to redo and
-    would only fill the cache for whoever sends junk."""
+    would only fill the cache for whoever sends junk.
+
+    The cache stays bounded whatever a client asks: pages are stored compressed (a comparison's 96 KB is
+    about 12 KB), and one client adds at most PAGE_CACHE_WRITES_PER_MINUTE new pages a minute (more are
+    served, not stored)."""
     seconds = settings.PAGE_CACHE_SECONDS
-    html = cache_get(key) if seconds > 0 else MISSING
-    if isinstance(html, str):
-        return html, True
+    stored = cache_get(key) if seconds > 0 else MISSING
+    if isinstance(stored, bytes):
+        return zlib.decompress(stored).decode("utf-8"), True
     html, keep = render()
-    if keep and seconds > 0:
-        cache_put(key, html, seconds)
+    if (
+        keep
+        and seconds > 0
+        and (
+            client is None
+            or take(f"page-cache-writes:{client}", limit=settings.PAGE_CACHE_WRITES_PER_MINUTE, window_seconds=60)
+        )
+    ):
+        cache_put(key, zlib.compress(html.encode("utf-8"), 6), seconds)
     return html, keep
 
 

@@ -100,6 +100,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         return render(request, "estimates/compare.html", {"body": body, "snapshot": snapshot})
 
     key = page_key("compare", request.GET, snapshot, ["submitted", *ScenarioForm.base_fields])
+    client = client_key(request)
 
     def render_body() -> tuple[str, bool]:
         context = _compare_context(request.GET, snapshot)
@@ -110,13 +111,13 @@ def compare(request: HttpRequest) -> HttpResponse:
     if whole_page_cacheable(request):
         # The header's stale-prices banner depends on the day, so the day is part of the key.
         def render_page() -> tuple[str, bool]:
-            body, keep = cached_html(key, render_body)
+            body, keep = cached_html(key, render_body, client=client)
             context = {"body": mark_safe(body), "snapshot": snapshot, "csrf_token": csrf_placeholder()}
             return str(render_to_string("estimates/compare.html", context, request=request)), keep
 
-        page, _ = cached_html(f"{key}:whole:{timezone.now().date().isoformat()}", render_page)
+        page, _ = cached_html(f"{key}:whole:{timezone.now().date().isoformat()}", render_page, client=client)
         return HttpResponse(with_visitor_token(page, request))
-    main, _ = cached_html(key, render_body)
+    main, _ = cached_html(key, render_body, client=client)
     return render(request, "estimates/compare.html", {"body": with_visitor_token(main, request), "snapshot": snapshot})
 
 
