@@ -235,3 +235,31 @@ def test_one_client_adds_a_bounded_number_of_compressed_pages_to_the_cache(clien
     html = client.get(compare_url(1))
     assert "Every option, cheapest first" in html.content.decode()  # from the compressed copy
     assert len(max((value for _, value in stored), key=len)) < 40_000
+
+
+def test_batch_zips_are_bounded_in_size_and_kept_a_stated_number_of_days(
+    client, seeded, renders, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from compute_advisor.reports.services import report_batches_expire
+
+    user = User.objects.create_user("jade", password="a long enough secret")
+    SavedScenario.objects.create(owner=user, name="one", scenario=scenario_data(), snapshot=seeded)
+    client.force_login(user)
+    with override_settings(BATCH_ARCHIVE_MAX_BYTES=10), django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:batch_start"))
+    too_big = ReportBatch.objects.get()
+    assert too_big.status == ReportBatch.Status.FAILED
+    assert "more than the 0 MB kept" in too_big.error
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:batch_start"))
+    done = ReportBatch.objects.filter(status=ReportBatch.Status.DONE).get()
+    assert client.get(reverse("reports:batch", args=[done.pk]), {"download": "1"}).status_code == 200
+    ReportBatch.objects.filter(pk=done.pk).update(created_at=timezone.now() - timedelta(days=8))
+    assert report_batches_expire() == 1
+    gone = client.get(reverse("reports:batch", args=[done.pk]), {"download": "1"})
+    assert gone.status_code == 410
+    assert "kept 7 days" in gone.content.decode()

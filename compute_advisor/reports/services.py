@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -36,6 +37,7 @@ def report_batch_start(*, user: Any, paper: str = "a4", enqueue: Callable[[int],
     recent = timezone.now() - timedelta(seconds=BATCH_STALE_SECONDS)
     if ReportBatch.objects.filter(owner=user, status__in=unfinished, created_at__gte=recent).exists():
         raise BatchRunning("A batch of reports is already being made for you: wait for it to finish.")
+    report_batches_expire()
     batch = ReportBatch.objects.create(owner=user, paper=paper if paper in ("a4", "letter") else "a4", total=count)
 
     def hand_over() -> None:
@@ -70,9 +72,23 @@ def report_batch_run(*, batch: ReportBatch) -> ReportBatch:
     except Exception as exc:
         ReportBatch.objects.filter(pk=batch.pk).update(status=ReportBatch.Status.FAILED, error=str(exc)[:2000])
         raise
+    archive_bytes = out.getvalue()
+    if len(archive_bytes) > settings.BATCH_ARCHIVE_MAX_BYTES:
+        most = settings.BATCH_ARCHIVE_MAX_BYTES // 2**20
+        too_big = f"The zip would be {len(archive_bytes) // 2**20} MB, more than the {most} MB kept."
+        ReportBatch.objects.filter(pk=batch.pk).update(status=ReportBatch.Status.FAILED, error=too_big)
+        batch.refresh_from_db()
+        return batch
     note = f"Skipped {len(skipped)} that can no longer be priced: " + "; ".join(skipped) if skipped else ""
     ReportBatch.objects.filter(pk=batch.pk).update(
-        status=ReportBatch.Status.DONE, archive=out.getvalue(), error=note[:2000]
+        status=ReportBatch.Status.DONE, archive=archive_bytes, error=note[:2000]
     )
     batch.refresh_from_db()
     return batch
+
+
+def report_batches_expire() -> int:
+    """Drop the zips of batches older than BATCH_ARCHIVE_DAYS (the batch and its status stay): zips are kept in
+    the database, so they are bounded in size (BATCH_ARCHIVE_MAX_BYTES) and in time."""
+    cutoff = timezone.now() - timedelta(days=settings.BATCH_ARCHIVE_DAYS)
+    return ReportBatch.objects.filter(created_at__lt=cutoff).exclude(archive=b"").update(archive=b"")

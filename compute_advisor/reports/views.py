@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -116,6 +117,12 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("format") == "json":
         return JsonResponse({"status": item.status, "done": item.done, "total": item.total, "error": item.error})
     if request.GET.get("download") and item.status == ReportBatch.Status.DONE:
+        if not item.archive:
+            return HttpResponse(
+                f"This batch's zip was kept {settings.BATCH_ARCHIVE_DAYS} days and is gone: start a new batch.",
+                status=410,
+                content_type="text/plain; charset=utf-8",
+            )
         response = HttpResponse(bytes(item.archive), content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="scenarios-{item.pk}.zip"'
         return response
