@@ -6,6 +6,7 @@ an in-memory cache. See README.md for each variable.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +200,7 @@ SIGN_IN_MAX_FAILURES = env_int("SIGN_IN_MAX_FAILURES", 10, minimum=1)
 # long a render waits for a slot; saved scenarios per account, signups per address a day.
 PDF_RENDERS_PER_MINUTE = env_int("PDF_RENDERS_PER_MINUTE", 6, minimum=1)
 PDF_CONCURRENT_RENDERS = env_int("PDF_CONCURRENT_RENDERS", 1, minimum=1)
+PDF_RENDERS_AT_ONCE = env_int("PDF_RENDERS_AT_ONCE", max((os.cpu_count() or 2) // 2, 1), minimum=1)
 PDF_QUEUE_SECONDS = env_int("PDF_QUEUE_SECONDS", 15, minimum=1)
 SAVED_SCENARIOS_PER_ACCOUNT = env_int("SAVED_SCENARIOS_PER_ACCOUNT", 500, minimum=1)
 SIGNUPS_PER_ADDRESS_PER_DAY = env_int("SIGNUPS_PER_ADDRESS_PER_DAY", 5, minimum=1)

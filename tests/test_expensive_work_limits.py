@@ -61,19 +61,27 @@ def test_each_client_renders_a_few_pdfs_a_minute_and_cached_ones_are_free(client
     assert comparison_pdf(type(client)(REMOTE_ADDR="198.51.100.8"), 3).status_code == 200  # another client
 
 
-@override_settings(PDF_QUEUE_SECONDS=1, PDF_CONCURRENT_RENDERS=1)
-def test_renders_wait_for_one_of_few_slots_then_answer_503(client, seeded, renders, monkeypatch):
+@override_settings(PDF_QUEUE_SECONDS=1, PDF_CONCURRENT_RENDERS=1, PDF_RENDERS_PER_MINUTE=100)
+def test_renders_wait_for_one_of_few_slots_then_answer_429(client, seeded, renders, monkeypatch):
     monkeypatch.setattr(limits, "_slots", threading.BoundedSemaphore(1))
     assert limits._render_slots().acquire()  # another request is rendering
     try:
         started = time.monotonic()
         busy = comparison_pdf(client, 4)
-        assert busy.status_code == 503
+        assert busy.status_code == 429
         assert busy["Retry-After"] == "5"
+        assert "renderer is busy" in busy.json()["errors"][""][0]
         assert time.monotonic() - started < 5
     finally:
         limits._render_slots().release()
     assert comparison_pdf(client, 4).status_code == 200
+    # The slots all processes share: another process holds the only one.
+    with override_settings(PDF_RENDERS_AT_ONCE=1):
+        cache.set(limits.SHARED_SLOTS_KEY, 1, timeout=60)
+        assert comparison_pdf(client, 5).status_code == 429
+        cache.set(limits.SHARED_SLOTS_KEY, 0, timeout=60)
+        assert comparison_pdf(client, 5).status_code == 200
+        assert cache.get(limits.SHARED_SLOTS_KEY) == 0  # given back
     # Cheap pages never wait for a slot.
     assert limits._render_slots().acquire()
     try:

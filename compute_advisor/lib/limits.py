@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,10 +19,12 @@ from django.http import HttpRequest
 from compute_advisor.lib.client_address import client_address
 
 log = logging.getLogger(__name__)
+SHARED_SLOTS_TTL = 120  # longer than any render takes
 
 
 class Refused(Exception):
-    """Work refused for now; `status` is 429 (this client's share is used) or 503 (every slot is busy)."""
+    """Work refused for now, with a 429 and when to retry: this client's share is used, or every slot is busy
+    (a 429 too, not a 503: the server is well, this kind of work is rationed)."""
 
     def __init__(self, message: str, *, status: int, retry_after: int) -> None:
         super().__init__(message)
@@ -63,7 +66,7 @@ def render_slot(client: str | None) -> Iterator[None]:
     """Hold one of the process's few PDF render slots, so PDFs never take every thread from the cheap pages.
 
     A client (None: a background job) may start PDF_RENDERS_PER_MINUTE renders a minute; a render waits at
-    most PDF_QUEUE_SECONDS for a slot, then is refused with a 503 and a Retry-After."""
+    most PDF_QUEUE_SECONDS for a slot, then is refused with a 429 and a Retry-After."""
     if client is not None and not take(
         f"pdf-renders:{client}", limit=settings.PDF_RENDERS_PER_MINUTE, window_seconds=60
     ):
@@ -72,10 +75,45 @@ def render_slot(client: str | None) -> Iterator[None]:
             status=429,
             retry_after=60,
         )
+    busy = Refused("Every PDF renderer is busy. Try again in a few seconds.", status=429, retry_after=5)
+    deadline = time.monotonic() + settings.PDF_QUEUE_SECONDS
     slots = _render_slots()
     if not slots.acquire(timeout=settings.PDF_QUEUE_SECONDS):
-        raise Refused("Every PDF renderer is busy. Try again in a few seconds.", status=503, retry_after=5)
+        raise busy
     try:
-        yield
+        while not _shared_slot_taken():
+            if time.monotonic() >= deadline:
+                raise busy
+            time.sleep(0.2)
+        try:
+            yield
+        finally:
+            _shared_slot_release()
     finally:
         slots.release()
+
+
+SHARED_SLOTS_KEY = "pdf-renders-running"
+
+
+def _shared_slot_taken() -> bool:
+    """One of PDF_RENDERS_AT_ONCE slots shared by every process (the machine's cores, not each process's
+    threads, are what renders use up). The count expires, so a process killed mid-render frees its slot."""
+    try:
+        cache.add(SHARED_SLOTS_KEY, 0, timeout=SHARED_SLOTS_TTL)
+        if int(cache.incr(SHARED_SLOTS_KEY)) <= settings.PDF_RENDERS_AT_ONCE:
+            cache.touch(SHARED_SLOTS_KEY, SHARED_SLOTS_TTL)
+            return True
+        cache.decr(SHARED_SLOTS_KEY)
+        return False
+    except Exception as error:  # no shared count: the process's own slots still bound it
+        log.warning("shared render slots unavailable: %s", error)
+        return True
+
+
+def _shared_slot_release() -> None:
+    try:
+        if int(cache.decr(SHARED_SLOTS_KEY)) < 0:
+            cache.set(SHARED_SLOTS_KEY, 0, timeout=SHARED_SLOTS_TTL)
+    except Exception as error:  # the key expired or the cache is gone: nothing to give back
+        log.debug("shared render slot not released: %s", error)
