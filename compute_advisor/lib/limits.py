@@ -66,7 +66,8 @@ def render_slot(client: str | None) -> Iterator[None]:
     """Hold one of the process's few PDF render slots, so PDFs never take every thread from the cheap pages.
 
     A client (None: a background job) may start PDF_RENDERS_PER_MINUTE renders a minute; a render waits at
-    most PDF_QUEUE_SECONDS for a slot, then is refused with a 429 and a Retry-After."""
+    most PDF_QUEUE_SECONDS for a slot (0 by default: a waiting request would hold a web thread that cheap
+    pages need), then is refused with a 429 and a Retry-After."""
     if client is not None and not take(
         f"pdf-renders:{client}", limit=settings.PDF_RENDERS_PER_MINUTE, window_seconds=60
     ):
@@ -78,7 +79,8 @@ def render_slot(client: str | None) -> Iterator[None]:
     busy = Refused("Every PDF renderer is busy. Try again in a few seconds.", status=429, retry_after=5)
     deadline = time.monotonic() + settings.PDF_QUEUE_SECONDS
     slots = _render_slots()
-    if not slots.acquire(timeout=settings.PDF_QUEUE_SECONDS):
+    waits = settings.PDF_QUEUE_SECONDS
+    if not (slots.acquire(timeout=waits) if waits > 0 else slots.acquire(blocking=False)):
         raise busy
     try:
         while not _shared_slot_taken():
