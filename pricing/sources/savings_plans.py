@@ -43,7 +43,7 @@ def _rate_row(
     source_ref: str,
     tally: Tally,
 ) -> PriceRow | None:
-    usage = strip_region(usage_type)
+    usage = strip_region(usage_type, region)
     discounted = price_keys.discounted_by_savings_plans(service, usage)
     if discounted is None:
         return None
