@@ -2,18 +2,20 @@
 
 import json
 import threading
+from datetime import timedelta
 from decimal import Decimal
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from compute_advisor.comparison.service import comparison_from_data
 from compute_advisor.estimates.models import SavedScenario
 from pricing.fetchers import fetch_part
-from pricing.models import Price, PriceRefresh, PriceSnapshot
-from pricing.refresh import refresh_finish, refresh_part_run, refresh_start
+from pricing.models import Price, PriceRefresh, PriceRefreshPart, PriceSnapshot
+from pricing.refresh import refresh_finish, refresh_part_claim, refresh_part_run, refresh_start
 from pricing.selectors import price_snapshot_active, price_usd, snapshot_diff
 from pricing.tasks import launch_refresh
 from tests.factories import scenario_data
@@ -78,16 +80,29 @@ def test_a_bad_offer_file_is_refused_with_a_message_and_nothing_saved_is_touched
         call_command("refresh_prices", "--offer-file", str(tmp_path / "none.json"), "--region", "us-east-1")
 
 
-def test_redoing_a_part_replaces_its_rows(seeded, tmp_path):
+def test_redoing_a_part_whose_worker_died_replaces_its_rows_and_a_done_part_is_not_redone(seeded, tmp_path):
     refresh = refresh_start(source="offer_file", offer_files={("AmazonECS", "us-east-1"): str(ecs_offer(tmp_path))})
     part = refresh.parts.get()
-    refresh_part_run(part=part, fetch=fetch_part)
-    refresh_part_run(part=part, fetch=fetch_part)  # a worker died after writing; the task ran again
+    assert refresh_part_run(part=part, fetch=fetch_part).rows == 8
+    assert refresh_part_run(part=part, fetch=fetch_part) is None  # a redelivered message: done, so skipped
+    # A worker wrote the rows, then died before the part was done: its lease ran out.
+    long_ago = timezone.now() - timedelta(hours=1)
+    PriceRefreshPart.objects.filter(pk=part.pk).update(status="running", heartbeat_at=long_ago, lease_token="dead")
+    assert refresh_part_run(part=part, fetch=fetch_part).rows == 8
     assert Price.objects.filter(snapshot=refresh.snapshot).count() == len(FARGATE_US_EAST_1)
     part.refresh_from_db()
-    assert (part.status, part.rows, part.attempts, part.skipped) == ("done", 8, 2, 1)
+    assert (part.status, part.rows, part.attempts, part.skipped, part.lease_token) == ("done", 8, 2, 1, "")
     assert refresh_finish(refresh=refresh).status == "succeeded"
-    assert refresh_finish(refresh=refresh).status == "succeeded"  # a redelivered callback changes nothing
+    assert refresh_finish(refresh=refresh).status == "succeeded"  # finishing twice changes nothing
+
+
+def test_a_part_held_by_a_live_worker_is_not_claimed_twice(seeded, tmp_path):
+    refresh = refresh_start(source="offer_file", offer_files={("AmazonECS", "us-east-1"): str(ecs_offer(tmp_path))})
+    part = refresh.parts.get()
+    held = refresh_part_claim(part_id=part.pk)
+    assert held is not None and held.lease_token
+    assert refresh_part_claim(part_id=part.pk) is None  # its heartbeat is fresh
+    assert refresh_part_run(part=part, fetch=fetch_part) is None
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

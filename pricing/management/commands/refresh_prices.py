@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pricing.fetchers import fetch_part
-from pricing.models import PriceRefresh
+from pricing.models import PriceRefresh, RefreshFailure
 from pricing.price_list_items import SERVICES
 from pricing.refresh import (
     RefreshRefused,
@@ -65,7 +65,7 @@ class Command(BaseCommand):
             self._run(refresh)
         except BaseException as exc:
             # Whatever stopped us, the refresh is over and the active snapshot stays.
-            refresh_fail(refresh=refresh, error=str(exc) or type(exc).__name__)
+            refresh_fail(refresh=refresh, error=str(exc) or type(exc).__name__, failure=RefreshFailure.INTERRUPTED)
             raise
 
     def _offer_files(self, paths: list[Path], regions: list[str] | None) -> dict[tuple[str, str], str]:
@@ -92,13 +92,21 @@ class Command(BaseCommand):
             try:
                 outcome = refresh_part_run(part=part, fetch=fetch_part, progress=bar.rows)
             except (CredentialsProblem, Throttled, SourceUnavailable, RefreshRefused, OSError, ValueError) as exc:
-                refresh_part_fail(part=part, error=str(exc))
-                refresh_fail(refresh=refresh, error=f"{part.service_code} {part.region}: {exc}")
+                failure = _failure_of(exc)
+                refresh_part_fail(part=part, error=str(exc), failure=failure)
+                refresh_fail(refresh=refresh, error=f"{part.service_code} {part.region}: {exc}", failure=failure)
                 bar.done()
                 raise CommandError(f"Refresh #{refresh.pk} failed; the active snapshot is unchanged.\n{exc}") from None
             except Exception as exc:
-                refresh_fail(refresh=refresh, error=f"{part.service_code} {part.region}: {exc}")
+                refresh_fail(
+                    refresh=refresh,
+                    error=f"{part.service_code} {part.region}: {type(exc).__name__}: {exc}",
+                    failure=RefreshFailure.INTERNAL,
+                )
                 raise
+            if outcome is None:
+                bar.note("taken by another worker, or done already")
+                continue
             bar.note(
                 f"{outcome.rows} prices"
                 + (f", {outcome.rejected} malformed items rejected" if outcome.rejected else "")
@@ -110,6 +118,16 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Snapshot #{refresh.snapshot.pk} is active: {refresh.snapshot.row_count} prices ({refresh.snapshot.notes})"
         )
+
+
+def _failure_of(exc: BaseException) -> str:
+    if isinstance(exc, RefreshRefused):
+        return exc.failure
+    if isinstance(exc, (Throttled, SourceUnavailable)):
+        return RefreshFailure.UNREACHABLE
+    if isinstance(exc, CredentialsProblem):
+        return RefreshFailure.CREDENTIALS
+    return RefreshFailure.BAD_SOURCE
 
 
 class Progress:
