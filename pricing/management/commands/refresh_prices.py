@@ -18,7 +18,9 @@ from pricing.refresh import (
     refresh_part_fail,
     refresh_part_run,
     refresh_start,
+    refresh_supersede_stalled,
 )
+from pricing.selectors import price_refresh_running
 from pricing.sources.bulk_api import SourceUnavailable
 from pricing.sources.offer_file import offer_metadata, path_opener
 from pricing.sources.query_api import CredentialsProblem, Throttled
@@ -45,6 +47,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         offer_files = self._offer_files(options["offer_files"] or [], options["regions"])
         source = "offer_file" if offer_files else (options["source"] or settings.PRICE_REFRESH_SOURCE)
+        # As for staff on the prices page: one refresh at a time, and one whose workers died does not count.
+        for pk in refresh_supersede_stalled():
+            self.stderr.write(f"Refresh #{pk} had stopped (no worker worked on it for minutes); it was ended.")
+        running = price_refresh_running()
+        if running is not None:
+            raise CommandError(f"Refresh #{running.pk} is already running; wait for it to finish.")
         try:
             refresh = refresh_start(
                 source=source,
