@@ -112,6 +112,27 @@ def _price(dimension: dict[str, Any]) -> Decimal:
     return value
 
 
+def _on_demand_dimensions(on_demand_terms: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if not on_demand_terms:
+        raise MalformedItem("no on-demand terms")
+    # An on-demand term has no lease: one with a lease length or purchase option is a Reserved Instance's
+    # (an upfront fee), misfiled, and taking it would price an instance hour at the fee.
+    if any(
+        isinstance(term, dict) and {"LeaseContractLength", "PurchaseOption"} & set(term.get("termAttributes") or {})
+        for term in on_demand_terms.values()
+    ):
+        raise MalformedItem("a reserved term among the on-demand ones")
+    dimensions = [
+        dimension
+        for term in on_demand_terms.values()
+        for dimension in (term.get("priceDimensions") or {}).values()
+        if isinstance(dimension, dict)
+    ]
+    if not dimensions:
+        raise MalformedItem("no price dimensions")
+    return dimensions
+
+
 def rows_for(
     service_code: str,
     region: str,
@@ -125,16 +146,7 @@ def rows_for(
     usage_type = attributes.get("usagetype")
     if not isinstance(usage_type, str) or not usage_type:
         raise MalformedItem("no usage type")
-    if not on_demand_terms:
-        raise MalformedItem("no on-demand terms")
-    dimensions = [
-        dimension
-        for term in on_demand_terms.values()
-        for dimension in (term.get("priceDimensions") or {}).values()
-        if isinstance(dimension, dict)
-    ]
-    if not dimensions:
-        raise MalformedItem("no price dimensions")
+    dimensions = _on_demand_dimensions(on_demand_terms)
     usage = strip_region(usage_type, region)
     family = product.get("productFamily", "")
     sku = product.get("sku", "")
