@@ -100,7 +100,8 @@ def test_a_part_held_by_a_live_worker_is_not_claimed_twice(seeded, tmp_path):
     refresh = refresh_start(source="offer_file", offer_files={("AmazonECS", "us-east-1"): str(ecs_offer(tmp_path))})
     part = refresh.parts.get()
     held = refresh_part_claim(part_id=part.pk)
-    assert held is not None and held.lease_token
+    assert held is not None
+    assert held.lease_token
     assert refresh_part_claim(part_id=part.pk) is None  # its heartbeat is fresh
     assert refresh_part_run(part=part, fetch=fetch_part) is None
 
