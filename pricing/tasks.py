@@ -147,7 +147,8 @@ def _reap_at_start(sender: Any = None, **kwargs: Any) -> None:
     process of this host held, without waiting for their lease to run out."""
     try:
         reap_refreshes(host=socket.gethostname())
-    except Exception:  # a worker must start even if the database is away; the beat reaper catches up
-        logger.warning("could not look for the refresh parts of dead workers", exc_info=True)
+    except Exception as exc:  # a worker must start even if the database is away; the beat reaper catches up
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+        logger.warning("could not look for the refresh parts of dead workers: %s", reason)
     finally:
         connections.close_all()  # pool processes forked later must not share this process's connection
