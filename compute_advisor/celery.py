@@ -18,10 +18,16 @@ app.autodiscover_tasks()
 
 @app.on_after_finalize.connect
 def schedule(sender: Celery, **kwargs: object) -> None:
-    """The beat schedule lives in code: a daily price refresh when AWS access is configured."""
+    """The beat schedule lives in code: a daily price refresh when AWS access is configured, and every minute
+    the reaper that hands the parts of a dead worker to a live one (pricing.refresh.refresh_reap)."""
     from celery.schedules import crontab
     from django.conf import settings
 
+    sender.add_periodic_task(
+        float(settings.PRICE_REFRESH_REAP_EVERY_SECONDS),
+        sender.signature("pricing.tasks.reap_refreshes"),
+        name="hand the refresh parts of dead workers to live ones",
+    )
     if settings.PRICE_REFRESH_SCHEDULE:
         sender.add_periodic_task(
             crontab(minute=17, hour=settings.PRICE_REFRESH_HOUR_UTC),

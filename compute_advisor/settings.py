@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from compute_advisor.lib.env import database_config, env_bool, env_int, env_list, env_str, redis_url, secret_key
 
@@ -173,8 +174,33 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 24 * 3600
+# Price refreshes have a queue of their own, so that a pile of report batches on the default queue never
+# delays them (two batches of 50 once held a refresh back 118 s); scripts/serve.py runs a worker for each
+# queue, and a worker started without -Q consumes both (CELERY_TASK_QUEUES names them).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+PRICE_REFRESH_QUEUE = "refresh"
+CELERY_TASK_QUEUES = [Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(PRICE_REFRESH_QUEUE)]
+# The refresh itself and its parts; the reaper (pricing.tasks.reap_refreshes) stays on the default queue, so
+# that it still runs when the refresh worker is the one that died.
+CELERY_TASK_ROUTES = {
+    name: {"queue": PRICE_REFRESH_QUEUE} for name in ("pricing.tasks.refresh_prices", "pricing.tasks.refresh_part")
+}
+# A refresh part holds a lease it renews every PRICE_REFRESH_HEARTBEAT_SECONDS from a thread of its own (so a
+# long download renews it too). A part whose heartbeat is older than the lease lost its worker: the reaper
+# (every minute, at worker start and when staff start a refresh) hands it to another worker, up to
+# PRICE_REFRESH_PART_ATTEMPTS attempts, and a refresh no worker has worked on for a lease stops counting as
+# "already running". 180 s: nine missed heartbeats in a row, which only a database down for three minutes
+# causes (and then the part could not write its prices anyway), yet short enough that a dead worker holds a
+# refresh up for three minutes, not the hour of the broker's visibility timeout it used to.
+PRICE_REFRESH_LEASE_SECONDS = 180
+PRICE_REFRESH_HEARTBEAT_SECONDS = 20
+PRICE_REFRESH_PART_ATTEMPTS = 3
+PRICE_REFRESH_REAP_EVERY_SECONDS = 60
 # With acks_late, a task whose worker died is handed to another worker after this many seconds.
 # Redis looks for such tasks every interval x throttle seconds (kombu's defaults: 10 x 10).
+# 900 s: longer than the longest task (a region's EC2 offer file, a few hundred MB streamed, takes about five
+# minutes; a batch of 50 reports about four), so Redis never hands a running task to a second worker. Refresh
+# parts do not wait for it: their lease finds a dead worker in three minutes.
 # Queuing a task from a request must fail fast when the broker is down: the page then says so at once.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
@@ -188,7 +214,7 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900, minimum=1),
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10, minimum=1),
     "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10, minimum=1),
 }

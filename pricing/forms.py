@@ -3,8 +3,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from pricing.models import PriceSnapshot
 from pricing.price_list_items import SERVICES
+from pricing.selectors import price_snapshots_servable
 
 
 class RefreshForm(forms.Form):
@@ -31,8 +31,9 @@ class RefreshForm(forms.Form):
 
 
 class DiffForm(forms.Form):
-    older = forms.ModelChoiceField(queryset=PriceSnapshot.objects.exclude(status=PriceSnapshot.Status.BUILDING))
-    newer = forms.ModelChoiceField(queryset=PriceSnapshot.objects.exclude(status=PriceSnapshot.Status.BUILDING))
+    # Refused (failed) snapshots are never served, not even as one side of a diff.
+    older = forms.ModelChoiceField(queryset=price_snapshots_servable())
+    newer = forms.ModelChoiceField(queryset=price_snapshots_servable())
     region = forms.ChoiceField(required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -85,6 +85,23 @@ class Price(models.Model):
         return f"{self.service_code} {self.region} {self.key} = {self.usd} per {self.unit}"
 
 
+class RefreshFailure(models.TextChoices):
+    """Why a refresh, or one of its parts, failed: what anyone may read. The `error` fields hold the detail
+    (messages of the sources and of the database, which may quote SQL or paths) that only staff see."""
+
+    UNREACHABLE = "unreachable", "the price source could not be reached"
+    CREDENTIALS = "credentials", "AWS refused the credentials"
+    BAD_SOURCE = "bad_source", "the price source gave nothing that could be used"
+    MALFORMED = "malformed", "too many of the source's prices were malformed"
+    WORKER_LOST = "worker_lost", "the worker running it stopped"
+    INTERNAL = "internal", "an unexpected error"
+    PARTS = "parts", "some of its parts failed"
+    REFUSED = "refused", "the new prices did not pass validation"
+    ABANDONED = "abandoned", "no worker worked on it for several minutes"
+    NOT_QUEUED = "not_queued", "the task broker could not be reached"
+    INTERRUPTED = "interrupted", "it was interrupted"
+
+
 class PriceRefresh(models.Model):
     """One pull of prices from AWS into a new snapshot: its parts, progress and outcome."""
 
@@ -103,7 +120,8 @@ class PriceRefresh(models.Model):
     regions = models.JSONField(default=list)
     services = models.JSONField(default=list)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
-    error = models.TextField(blank=True)
+    failure = models.CharField(max_length=20, choices=RefreshFailure.choices, blank=True)
+    error = models.TextField(blank=True, help_text="What went wrong, in detail: for staff only.")
     requested_by = models.CharField(max_length=150, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -122,7 +140,11 @@ class PriceRefresh(models.Model):
 
 
 class PriceRefreshPart(models.Model):
-    """One service in one region of a refresh: fetched, normalised and written as one unit."""
+    """One service in one region of a refresh: fetched, normalised and written as one unit.
+
+    A worker claims a part by writing a lease token, then renews `heartbeat_at` while it works; a part whose
+    heartbeat is older than PRICE_REFRESH_LEASE_SECONDS has lost its worker and may be claimed again.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -139,8 +161,16 @@ class PriceRefreshPart(models.Model):
     skipped = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     rejected_reasons = models.JSONField(default=dict, blank=True)
+    carried_over = models.PositiveIntegerField(
+        default=0, help_text="Prices the source should have brought and did not, carried over (flagged)."
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
+    failure = models.CharField(max_length=20, choices=RefreshFailure.choices, blank=True)
+    error = models.TextField(blank=True, help_text="What went wrong, in detail: for staff only.")
+    lease_token = models.CharField(max_length=32, blank=True)
+    claimed_by = models.CharField(max_length=200, blank=True, help_text="host:pid of the process working on it.")
+    queued_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,7 +1,9 @@
 """AWS Price List products (Query API items or Bulk API offer-file entries) to PriceRows.
 
 Both sources hand each product here with its on-demand terms, so one code path decides what is kept
-and how it is keyed. A malformed item is rejected and counted, never priced at zero.
+and how it is keyed. A product of an Outpost, Local Zone or Wavelength Zone is skipped (the region's file
+holds them too, see `price_list_items`). A malformed item is rejected and counted, never priced at zero, and
+two products that would give one key different prices are both rejected rather than one picked.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from pricing.price_list_items import (
     KEPT_KEYS,
     TRANSFER_OUT_USAGE,
     cpu_credits_key,
+    in_region,
     load_balancer_key,
+    on_demand_instance,
     strip_region,
     transfer_tier_key,
     unit_for,
@@ -38,23 +42,39 @@ class Tally:
     skipped: int = 0
     rejected: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
+    # The keys the rejected items would have priced, when they are known (a refresh never carries over a
+    # required price whose fresh figure was malformed).
+    rejected_keys: set[str] = field(default_factory=set)
 
-    def reject(self, reason: str) -> None:
-        self.rejected += 1
-        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+    def reject(self, reason: str, count: int = 1, *, key: str | None = None) -> None:
+        self.rejected += count
+        self.reasons[reason] = self.reasons.get(reason, 0) + count
+        if key:
+            self.rejected_keys.add(key)
+
+    @property
+    def rejected_share(self) -> float:
+        """The share of the prices read that were rejected (0 when nothing was read)."""
+        read = self.kept + self.rejected
+        return self.rejected / read if read else 0.0
 
 
-def wanted(service_code: str, product: dict[str, Any]) -> bool:
-    """Whether a product is one we price, from its attributes alone (before its terms are read).
+def wanted(service_code: str, product: dict[str, Any], *, region: str) -> bool:
+    """Whether a product is one we price in `region`, from its attributes alone (before its terms are read).
 
-    We price what the engine's price-key registry says a refresh brings (see `price_list_items`).
+    We price what the engine's price-key registry says a refresh brings (see `price_list_items`), and only
+    the region's own products.
     """
     attributes = product.get("attributes") or {}
-    usage = strip_region(str(attributes.get("usagetype", "")))
+    if not in_region(service_code, attributes, region):
+        return False
+    usage = strip_region(str(attributes.get("usagetype", "")), region)
     family = product.get("productFamily", "")
     if service_code == INSTANCE_HOURS.service_code and family == "Compute Instance":
-        return INSTANCE_HOURS.matches(service_code, usage) and all(
-            attributes.get(name) == value for name, value in EC2_INSTANCE_FILTER.items()
+        return (
+            INSTANCE_HOURS.matches(service_code, usage)
+            and all(attributes.get(name) == value for name, value in EC2_INSTANCE_FILTER.items())
+            and on_demand_instance(attributes)
         )
     if service_code == CPU_CREDITS.service_code and family == CPU_CREDITS_PRODUCT_FAMILY:
         return cpu_credits_key(usage, attributes.get("operatingSystem")) is not None
@@ -63,6 +83,20 @@ def wanted(service_code: str, product: dict[str, Any]) -> bool:
     if service_code == "AWSDataTransfer":
         return usage == TRANSFER_OUT_USAGE and attributes.get("toLocation", "External") == "External"
     return usage in KEPT_KEYS.get(service_code, frozenset())
+
+
+def intended_key(service_code: str, product: dict[str, Any], *, region: str) -> str | None:
+    """The key a wanted product prices, read before its terms are (None for transfer, whose tiers are keys)."""
+    attributes = product.get("attributes") or {}
+    usage = strip_region(str(attributes.get("usagetype", "")), region)
+    family = product.get("productFamily", "")
+    if service_code == "AWSDataTransfer":
+        return None
+    if service_code == "AWSELB":
+        return load_balancer_key(family, usage)
+    if service_code == CPU_CREDITS.service_code and family == CPU_CREDITS_PRODUCT_FAMILY:
+        return cpu_credits_key(usage, attributes.get("operatingSystem"))
+    return usage
 
 
 def _price(dimension: dict[str, Any]) -> Decimal:
@@ -78,6 +112,27 @@ def _price(dimension: dict[str, Any]) -> Decimal:
     return value
 
 
+def _on_demand_dimensions(on_demand_terms: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if not on_demand_terms:
+        raise MalformedItem("no on-demand terms")
+    # An on-demand term has no lease: one with a lease length or purchase option is a Reserved Instance's
+    # (an upfront fee), misfiled, and taking it would price an instance hour at the fee.
+    if any(
+        isinstance(term, dict) and {"LeaseContractLength", "PurchaseOption"} & set(term.get("termAttributes") or {})
+        for term in on_demand_terms.values()
+    ):
+        raise MalformedItem("a reserved term among the on-demand ones")
+    dimensions = [
+        dimension
+        for term in on_demand_terms.values()
+        for dimension in (term.get("priceDimensions") or {}).values()
+        if isinstance(dimension, dict)
+    ]
+    if not dimensions:
+        raise MalformedItem("no price dimensions")
+    return dimensions
+
+
 def rows_for(
     service_code: str,
     region: str,
@@ -91,17 +146,8 @@ def rows_for(
     usage_type = attributes.get("usagetype")
     if not isinstance(usage_type, str) or not usage_type:
         raise MalformedItem("no usage type")
-    if not on_demand_terms:
-        raise MalformedItem("no on-demand terms")
-    dimensions = [
-        dimension
-        for term in on_demand_terms.values()
-        for dimension in (term.get("priceDimensions") or {}).values()
-        if isinstance(dimension, dict)
-    ]
-    if not dimensions:
-        raise MalformedItem("no price dimensions")
-    usage = strip_region(usage_type)
+    dimensions = _on_demand_dimensions(on_demand_terms)
+    usage = strip_region(usage_type, region)
     family = product.get("productFamily", "")
     sku = product.get("sku", "")
 
@@ -156,3 +202,19 @@ def rows_for(
             source_ref=source_ref,
         )
     ]
+
+
+def rows_without_conflicts(rows: list[PriceRow], tally: Tally) -> list[PriceRow]:
+    """The rows, one per key: a key that two products price differently is dropped and both are rejected
+    (which price is the region's cannot be told; the refresh's validation then sees them as rejected)."""
+    by_identity: dict[tuple[str, str, str], list[PriceRow]] = {}
+    for row in rows:
+        by_identity.setdefault(row.identity, []).append(row)
+    kept = []
+    for same in by_identity.values():
+        if len({row.usd for row in same}) > 1:
+            tally.kept -= len(same)
+            tally.reject("two products give one key different prices", len(same), key=same[0].key)
+            continue
+        kept.append(same[0])
+    return kept

@@ -6,6 +6,12 @@ monthly plans, Spot rates, Step Functions) no Price List file gives, so a refres
 
 A Price List usage type carries a region prefix ("USE1-", "EU-", "APS1-"; none in us-east-1 for EC2).
 Without it, it names the same thing in every region, so it is the stable key the engine looks up.
+
+A region's offer file (and a Query API answer filtered on its regionCode) also holds the products of the
+Outposts, Local Zones and Wavelength Zones attached to it, often with usage types that end like the
+region's own and prices far from them; and some of the region's own products carry a prefix of their own
+("TS-LoadBalancerUsage", an ALB trust store, at a quarter of the ALB hour). `in_region` keeps the region's
+own products and `strip_region` removes only the region's own prefix, so neither can pass for a region price.
 """
 
 from __future__ import annotations
@@ -20,6 +26,50 @@ REFRESHED_KEYS = tuple(k for k in price_keys.PRICE_KEYS if k.source == price_key
 # Services a refresh pulls from the Price List, in the registry's order.
 SERVICES = tuple(dict.fromkeys(k.service_code for k in REFRESHED_KEYS))
 REGION_PREFIX = re.compile(r"^[A-Z]{2,}\d*-")
+# The usage-type prefix of each region, as AWS lists them for billing reports ("Understanding your AWS billing
+# and usage reports for Amazon S3", Amazon S3 User Guide, which names the same codes for every service). A
+# region missing here is stripped by REGION_PREFIX, except prefixes known not to name a region.
+REGION_USAGE_PREFIXES = {
+    "us-east-1": "USE1",
+    "us-east-2": "USE2",
+    "us-west-1": "USW1",
+    "us-west-2": "USW2",
+    "af-south-1": "AFS1",
+    "ap-east-1": "APE1",
+    "ap-south-1": "APS3",
+    "ap-south-2": "APS5",
+    "ap-southeast-1": "APS1",
+    "ap-southeast-2": "APS2",
+    "ap-southeast-3": "APS4",
+    "ap-southeast-4": "APS6",
+    "ap-northeast-1": "APN1",
+    "ap-northeast-2": "APN2",
+    "ap-northeast-3": "APN3",
+    "ca-central-1": "CAN1",
+    "ca-west-1": "CAN2",
+    "eu-central-1": "EUC1",
+    "eu-central-2": "EUC2",
+    "eu-west-1": "EU",
+    "eu-west-2": "EUW2",
+    "eu-west-3": "EUW3",
+    "eu-north-1": "EUN1",
+    "eu-south-1": "EUS1",
+    "eu-south-2": "EUS2",
+    "il-central-1": "ILC1",
+    "me-central-1": "MEC1",
+    "me-south-1": "MES1",
+    "sa-east-1": "SAE1",
+    "us-gov-east-1": "UGE1",
+    "us-gov-west-1": "UGW1",
+}
+# Upper-case prefixes of usage types that are not regions: "TS-" (Application Load Balancer trust stores).
+NOT_REGION_PREFIXES = frozenset({"TS"})
+# Where a product is: the region itself, or an Outpost, Local Zone or Wavelength Zone attached to it. Every
+# offer names it in `locationType`, except AWSDataTransfer, whose products go from one place to another and
+# name both ends (`fromLocationType`, `toLocationType`; `fromRegionCode` for the region the bytes leave).
+REGION_LOCATION_TYPE = "AWS Region"
+LOCATION_ATTRIBUTES = {"AWSDataTransfer": ("fromLocationType", "fromRegionCode")}
+DEFAULT_LOCATION_ATTRIBUTES = ("locationType", "regionCode")
 
 # Keys kept as they are (after the region prefix is removed; load balancers with their kind in front).
 KEPT_KEYS: dict[str, frozenset[str]] = {
@@ -81,8 +131,36 @@ UNITS = {
 }
 
 
-def strip_region(usage_type: str) -> str:
-    return REGION_PREFIX.sub("", usage_type, count=1)
+def strip_region(usage_type: str, region: str | None = None) -> str:
+    """The usage type without its region's prefix: `EU-Fargate-GB-Hours` in eu-west-1 is `Fargate-GB-Hours`.
+
+    With a region, only that region's own prefix goes, so a product named for a zone (`USE1-BOS1-...`) or a
+    feature (`TS-LoadBalancerUsage` in us-east-1, where the ALB hour has no prefix) keeps its difference.
+    """
+    prefix = REGION_USAGE_PREFIXES.get(region or "")
+    if prefix is not None:
+        return usage_type.removeprefix(f"{prefix}-")
+    match = REGION_PREFIX.match(usage_type)
+    if match is None or match.group(0)[:-1] in NOT_REGION_PREFIXES:
+        return usage_type
+    return usage_type[match.end() :]
+
+
+def in_region(service_code: str, attributes: dict[str, object], region: str) -> bool:
+    """Whether a product is the region's own: its location type is "AWS Region" (an Outpost, Local Zone or
+    Wavelength Zone is not), and its region code, when it has one, is this region."""
+    kind_attribute, code_attribute = LOCATION_ATTRIBUTES.get(service_code, DEFAULT_LOCATION_ATTRIBUTES)
+    code = attributes.get(code_attribute)
+    return attributes.get(kind_attribute) == REGION_LOCATION_TYPE and code in (None, "", region)
+
+
+def on_demand_instance(attributes: dict[str, object]) -> bool:
+    """An EC2 instance hour sold on demand: not a Capacity Block (`marketoption` "CapacityBlock", operation
+    `RunInstances:CB`), which the EC2 offer lists beside it under the same usage type, priced at $0."""
+    return (
+        attributes.get("marketoption", "OnDemand") == "OnDemand"
+        and attributes.get("operation", "RunInstances") == "RunInstances"
+    )
 
 
 # The Price List bills vCPU and GB dimensions of Fargate and App Runner in "hours" units; name them by

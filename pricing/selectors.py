@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
+from django.utils import timezone
 
-from pricing.models import Price, PriceRefresh, PriceSnapshot
+from pricing.models import Price, PriceRefresh, PriceRefreshPart, PriceSnapshot, RefreshFailure
 
 _active: tuple[float, PriceSnapshot | None] | None = None
 
@@ -137,8 +139,59 @@ def snapshot_diff(*, older: PriceSnapshot, newer: PriceSnapshot, region: str | N
     )
 
 
+# Snapshots whose prices may price anything: the active one and those it replaced. A building snapshot is
+# unfinished; a failed one was refused (or its refresh broke off), and its prices are kept for staff only.
+SERVABLE = (PriceSnapshot.Status.ACTIVE, PriceSnapshot.Status.SUPERSEDED)
+
+
+def price_snapshots_servable() -> QuerySet[PriceSnapshot]:
+    return PriceSnapshot.objects.filter(status__in=SERVABLE)
+
+
+def price_refresh_last_work(*, refresh: PriceRefresh, with_queued: bool = False) -> datetime:
+    """When a worker last worked on a refresh: its start, or a part's last heartbeat or end (with_queued: or
+    when a part was last queued for a worker)."""
+    times = refresh.parts.aggregate(heartbeat=Max("heartbeat_at"), finished=Max("finished_at"), queued=Max("queued_at"))
+    candidates = [refresh.started_at, times["heartbeat"], times["finished"]]
+    if with_queued:
+        candidates.append(times["queued"])
+    return max(t for t in candidates if t is not None)
+
+
+def price_refresh_stalled(*, refresh: PriceRefresh, now: datetime | None = None) -> bool:
+    """A running refresh that no worker has worked on for PRICE_REFRESH_LEASE_SECONDS: its worker died, or
+    no worker takes the refresh queue. It no longer counts as running."""
+    now = now or timezone.now()
+    lease = timedelta(seconds=settings.PRICE_REFRESH_LEASE_SECONDS)
+    return refresh.status == PriceRefresh.Status.RUNNING and price_refresh_last_work(refresh=refresh) < now - lease
+
+
 def price_refresh_running() -> PriceRefresh | None:
-    return PriceRefresh.objects.filter(status=PriceRefresh.Status.RUNNING).select_related("snapshot").first()
+    """The refresh under way, if a worker is working on it (a stalled one is not "already running")."""
+    for refresh in PriceRefresh.objects.filter(status=PriceRefresh.Status.RUNNING).select_related("snapshot"):
+        if not price_refresh_stalled(refresh=refresh):
+            return refresh
+    return None
+
+
+def price_refresh_summary(*, refresh: PriceRefresh, parts: list[PriceRefreshPart] | None = None) -> str:
+    """What anyone may read of a refresh's outcome: built from its status and failure kinds only, never from
+    the error texts (which quote the sources, file paths or SQL, and are for staff)."""
+    if refresh.status == PriceRefresh.Status.RUNNING:
+        return "Running."
+    if refresh.status == PriceRefresh.Status.SUCCEEDED:
+        return "Activated."
+    reason = RefreshFailure(refresh.failure).label if refresh.failure else "it failed"
+    failed = [p for p in (parts if parts is not None else refresh.parts.all()) if p.status == "failed"]
+    text = f"Failed: {reason}."
+    if failed:
+        shown = "; ".join(
+            f"{p.service_code} {p.region}: {RefreshFailure(p.failure).label if p.failure else 'it failed'}"
+            for p in failed[:5]
+        )
+        more = f" and {len(failed) - 5} more" if len(failed) > 5 else ""
+        text += f" {shown}{more}."
+    return text
 
 
 def price_snapshot_history(*, limit: int = 50) -> QuerySet[PriceSnapshot]:

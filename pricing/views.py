@@ -6,10 +6,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pricing.forms import DiffForm, RefreshForm
-from pricing.models import PriceRefresh, PriceSnapshot
-from pricing.refresh import refresh_start
-from pricing.selectors import price_refresh_running, price_snapshot_history, snapshot_diff
+from pricing.models import PriceRefresh, PriceRefreshPart, PriceSnapshot
+from pricing.refresh import refresh_start, refresh_supersede_stalled
+from pricing.selectors import (
+    SERVABLE,
+    price_refresh_running,
+    price_refresh_summary,
+    price_snapshot_history,
+    snapshot_diff,
+)
 from pricing.tasks import launch_refresh
+
+
+def _is_staff(request: HttpRequest) -> bool:
+    return bool(request.user.is_authenticated and request.user.is_staff)
 
 
 def prices(request: HttpRequest) -> HttpResponse:
@@ -19,18 +29,25 @@ def prices(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("prices__region", distinct=True))
         .values_list("pk", "n")
     )
-    comparable = [s for s in snapshots if s.status != PriceSnapshot.Status.BUILDING]
+    comparable = [s for s in snapshots if s.status in SERVABLE]
     diff_form = DiffForm(
         initial={"older": comparable[1].pk, "newer": comparable[0].pk} if len(comparable) > 1 else None
     )
+    rows = []
+    for snapshot in snapshots:
+        refresh = _refresh_of(snapshot)
+        # Anyone sees what happened; staff also see the detail (source messages, paths, database errors).
+        summary = price_refresh_summary(refresh=refresh) if refresh and refresh.status == "failed" else ""
+        rows.append((snapshot, regions.get(snapshot.pk, 0), refresh, summary))
     return render(
         request,
         "pricing/prices.html",
         {
-            "snapshots": [(s, regions.get(s.pk, 0), _refresh_of(s)) for s in snapshots],
+            "snapshots": rows,
             "running": price_refresh_running(),
-            "refresh_form": RefreshForm() if request.user.is_staff else None,
+            "refresh_form": RefreshForm() if _is_staff(request) else None,
             "diff_form": diff_form,
+            "show_detail": _is_staff(request),
         },
     )
 
@@ -51,6 +68,9 @@ def start_refresh(request: HttpRequest) -> HttpResponse:
         problems = "; ".join(f"{field}: {' '.join(map(str, errors))}" for field, errors in form.errors.items())
         messages.error(request, f"The refresh was not started: {problems}")
         return redirect("pricing:prices")
+    # A refresh whose workers died (no heartbeat for a lease) is not "already running": it is ended here.
+    for pk in refresh_supersede_stalled():
+        messages.warning(request, f"Refresh #{pk} had stopped (no worker worked on it for minutes); it was ended.")
     if price_refresh_running() is not None:
         messages.error(request, "A refresh is already running; wait for it to finish.")
         return redirect("pricing:prices")
@@ -70,19 +90,36 @@ def start_refresh(request: HttpRequest) -> HttpResponse:
 
 
 def refresh_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """A refresh's progress as JSON, for its page. The error texts are for staff; anyone gets the summary."""
     refresh = get_object_or_404(PriceRefresh, pk=pk)
-    parts = list(refresh.parts.values("service_code", "region", "status", "rows", "rejected", "error"))
-    return JsonResponse(
-        {
-            "id": refresh.pk,
-            "status": refresh.status,
-            "error": refresh.error,
-            "parts_total": len(parts),
-            "parts_done": sum(1 for p in parts if p["status"] in {"done", "failed"}),
-            "rows": sum(p["rows"] for p in parts),
-            "parts": parts,
+    parts = list(refresh.parts.all())
+    staff = _is_staff(request)
+
+    def part_json(part: PriceRefreshPart) -> dict[str, object]:
+        data: dict[str, object] = {
+            "service_code": part.service_code,
+            "region": part.region,
+            "status": part.status,
+            "rows": part.rows,
+            "rejected": part.rejected,
+            "failure": part.get_failure_display() if part.failure else "",
         }
-    )
+        if staff:
+            data["error"] = part.error
+        return data
+
+    body: dict[str, object] = {
+        "id": refresh.pk,
+        "status": refresh.status,
+        "summary": price_refresh_summary(refresh=refresh, parts=parts),
+        "parts_total": len(parts),
+        "parts_done": sum(1 for p in parts if p.status in {"done", "failed"}),
+        "rows": sum(p.rows for p in parts),
+        "parts": [part_json(p) for p in parts],
+    }
+    if staff:
+        body["error"] = refresh.error
+    return JsonResponse(body)
 
 
 def diff(request: HttpRequest) -> HttpResponse:

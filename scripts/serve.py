@@ -1,11 +1,16 @@
-"""Production mode on one machine: gunicorn, a Celery worker and Celery beat, supervised together.
+"""Production mode on one machine: gunicorn, two Celery workers and Celery beat, supervised together.
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... SECRET_KEY=... python scripts/serve.py
 
 Before serving it checks the deployment settings, migrates, loads the seed snapshot (if there are no prices
-yet), and collects the static files under hashed names for WhiteNoise. If any of the three
-processes dies the others are stopped and the script exits non-zero, so a process manager (systemd, a
-container runtime) restarts the whole set. SIGTERM or Ctrl-C stops all three gracefully.
+yet), and collects the static files under hashed names for WhiteNoise. One worker takes the default queue
+(report batches...), the other the `refresh` queue (price refreshes), so neither waits behind the other.
+
+A worker or beat that dies is started again (after 1 s, doubling to at most 30 s while it keeps dying), and
+the web tier goes on serving meanwhile; the refresh part a dead worker held is taken over by the restarted
+one as it starts (pricing.tasks). If gunicorn itself dies, the others are stopped and the script exits
+non-zero, so a process manager (systemd, a container runtime) restarts the whole set. SIGTERM or Ctrl-C stops
+all of them gracefully.
 """
 
 from __future__ import annotations
@@ -30,6 +35,11 @@ REQUIRED = {
 # startproject makes carry Django's mark of a key not meant for production; production must bring its own.
 DEVELOPMENT_KEY_PREFIX = "django-insecure-"
 STOP_SECONDS = 35  # gunicorn's graceful timeout is 30 s
+# The processes started again when they die; any other (the web tier) ends the set.
+RESTARTED = frozenset({"worker", "refresh-worker", "beat"})
+RESTART_FIRST_SECONDS, RESTART_MAX_SECONDS = 1.0, 30.0
+# A process that ran this long before it died starts again at once: it was not crashing in a loop.
+RESTART_RESET_SECONDS = 60.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,7 +82,12 @@ def main(argv: list[str] | None = None) -> int:
         ],
     }  # fmt: skip
     if not args.no_worker:
-        commands["worker"] = [PYTHON, "-m", "celery", "-A", "compute_advisor", "worker", "--loglevel", "INFO"]
+        celery_worker = [PYTHON, "-m", "celery", "-A", "compute_advisor", "worker", "--loglevel", "INFO"]
+        # Node names per queue: two workers of one host must not share a name.
+        commands["worker"] = [*celery_worker, "--queues", "celery", "--hostname", "default@%h"]
+        commands["refresh-worker"] = [
+            *celery_worker, "--queues", "refresh", "--concurrency", "2", "--hostname", "refresh@%h",
+        ]  # fmt: skip
     if not args.no_beat:
         schedule = ROOT / "var" / "celerybeat-schedule"
         schedule.parent.mkdir(exist_ok=True)
@@ -91,26 +106,68 @@ def supervise(commands: dict[str, list[str]], env: dict[str, str]) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    children = {name: subprocess.Popen(command, cwd=ROOT, env=env) for name, command in commands.items()}
-    print(f"serving: {', '.join(f'{name} (pid {p.pid})' for name, p in children.items())}", file=sys.stderr)
+    children = Children(commands, env)
     status = 0
     while not stopping:
-        for name, process in children.items():
-            if process.poll() is not None:
-                print(f"{name} exited with status {process.returncode}; stopping the others", file=sys.stderr)
-                stopping, status = True, 1
-                break
-        time.sleep(0.5)
-    for process in children.values():
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + STOP_SECONDS
-    for process in children.values():
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            process.kill()
+        ended = children.check()
+        if ended:
+            print(f"{ended} exited; stopping the others", file=sys.stderr)
+            status = 1
+            break
+        time.sleep(0.2)
+    children.stop()
     return status
+
+
+class Children:
+    """The supervised processes: those in RESTARTED start again when they die, with a growing delay."""
+
+    def __init__(self, commands: dict[str, list[str]], env: dict[str, str]) -> None:
+        self.commands, self.env = commands, env
+        self.started: dict[str, float] = {}
+        self.processes = {name: self._start(name) for name in commands}
+        self.delays = {name: RESTART_FIRST_SECONDS for name in commands}
+        self.restart_at: dict[str, float] = {}
+        print(f"serving: {', '.join(f'{n} (pid {p.pid})' for n, p in self.processes.items())}", file=sys.stderr)
+
+    def _start(self, name: str) -> subprocess.Popen[bytes]:
+        self.started[name] = time.monotonic()
+        return subprocess.Popen(self.commands[name], cwd=ROOT, env=self.env)
+
+    def check(self) -> str:
+        """Schedule and make the restarts due; the name of a process that died and is not restarted, if any."""
+        now = time.monotonic()
+        for name, process in self.processes.items():
+            if name in self.restart_at or process.poll() is None:
+                continue
+            if name not in RESTARTED:
+                return f"{name} (status {process.returncode})"
+            if now - self.started[name] >= RESTART_RESET_SECONDS:
+                self.delays[name] = RESTART_FIRST_SECONDS
+            self.restart_at[name] = now + self.delays[name]
+            print(
+                f"{name} exited with status {process.returncode}; starting it again in {self.delays[name]:g} s, "
+                "the others go on",
+                file=sys.stderr,
+            )
+            self.delays[name] = min(RESTART_MAX_SECONDS, self.delays[name] * 2)
+        for name, when in list(self.restart_at.items()):
+            if now >= when:
+                del self.restart_at[name]
+                self.processes[name] = self._start(name)
+                print(f"{name} started again (pid {self.processes[name].pid})", file=sys.stderr)
+        return ""
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_SECONDS
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 if __name__ == "__main__":

@@ -8,23 +8,25 @@ from compute_advisor.engine import ScenarioError
 from compute_advisor.engine.price_keys import PriceKey
 from compute_advisor.engine.pricebook import DictPriceBook
 from pricing.models import PriceSnapshot
-from pricing.selectors import price_snapshot_active, price_snapshot_regions
+from pricing.selectors import price_snapshot_active, price_snapshot_regions, price_snapshots_servable
 from pricing.snapshot_book import snapshot_price_book
 
 
 class NoPrices(Exception):
-    """No snapshot to price with (none loaded, or the one asked for does not exist)."""
+    """No snapshot to price with (none loaded, or the one asked for does not exist or may not be served)."""
 
 
 def snapshot_for(snapshot_id: int | str | None) -> PriceSnapshot:
-    """The snapshot asked for by id, or the active one."""
+    """The snapshot asked for by id, or the active one. Only the active snapshot and the ones it replaced are
+    served: a building one is unfinished and a refused one failed validation, so either answers like a
+    snapshot that does not exist."""
     if snapshot_id in (None, ""):
         snapshot = price_snapshot_active()
         if snapshot is None:
             raise NoPrices("No price snapshot is active: run `python manage.py load_seed_prices` first.")
         return snapshot
     try:
-        return PriceSnapshot.objects.exclude(status=PriceSnapshot.Status.BUILDING).get(pk=int(str(snapshot_id)))
+        return price_snapshots_servable().get(pk=int(str(snapshot_id)))
     except (PriceSnapshot.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NoPrices(f"There is no price snapshot {str(snapshot_id)[:40]!r}.") from None
 

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 import ijson
 
-from pricing.normalize import MalformedItem, Tally, rows_for, wanted
+from pricing.normalize import MalformedItem, Tally, intended_key, rows_for, wanted
 from pricing.rows import PriceRow
 
 Opener = Callable[[], BinaryIO]
@@ -143,7 +143,7 @@ def _read(
         # The part before "terms" is a complete object once closed with "}".
         source: Any = _Section(handle, 0, split[0], tail=b"}") if split else _Section(handle, 0, size)
         for sku, product in ijson.kvitems(source, "products", use_float=False):
-            if isinstance(product, dict) and wanted(service_code, product):
+            if isinstance(product, dict) and wanted(service_code, product, region=region):
                 product.setdefault("sku", sku)
                 products[sku] = product
             else:
@@ -161,14 +161,14 @@ def _read(
             try:
                 rows = rows_for(service_code, region, product, terms, source_ref=source_ref)
             except MalformedItem as exc:
-                tally.reject(str(exc))
+                tally.reject(str(exc), key=intended_key(service_code, product, region=region))
                 continue
             tally.kept += len(rows)
             if progress:
                 progress(len(rows))
             yield from rows
-    for _ in set(products) - found:
-        tally.reject("no on-demand terms")
+    for sku in set(products) - found:
+        tally.reject("no on-demand terms", key=intended_key(service_code, products[sku], region=region))
 
 
 def path_opener(path: Path | str) -> Opener:

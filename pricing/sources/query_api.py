@@ -26,7 +26,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from pricing.normalize import MalformedItem, Tally, rows_for, wanted
+from pricing.normalize import MalformedItem, Tally, intended_key, rows_for, wanted
 from pricing.rows import PriceRow, SourceRef
 
 ENDPOINT_REGIONS = ("us-east-1", "eu-central-1", "ap-south-1")
@@ -83,32 +83,43 @@ class TokenBucket:
 
 BUCKET = TokenBucket()
 
-# (Field, value) filters per service; {region} is filled in.
+# (Field, value) filters per service; {region} is filled in. Every query asks for the region's own products
+# (`locationType` "AWS Region"; for AWSDataTransfer `fromLocationType`): products of the Outposts, Local Zones
+# and Wavelength Zones attached to the region answer to its regionCode too. `normalize.wanted` checks again.
+REGION_ONLY = ("locationType", "AWS Region")
 FILTERS: dict[str, list[list[tuple[str, str]]]] = {
     "AmazonEC2": [
         [
             ("regionCode", "{region}"),
+            REGION_ONLY,
             ("operatingSystem", "Linux"),
             ("tenancy", "Shared"),
             ("preInstalledSw", "NA"),
             ("capacitystatus", "Used"),
             ("licenseModel", "No License required"),
         ],
-        [("regionCode", "{region}"), ("productFamily", "Storage"), ("volumeApiName", "gp3")],
-        [("regionCode", "{region}"), ("productFamily", "Storage"), ("volumeApiName", "gp2")],
-        [("regionCode", "{region}"), ("productFamily", "System Operation"), ("volumeApiName", "gp3")],
-        [("regionCode", "{region}"), ("productFamily", "Provisioned Throughput"), ("volumeApiName", "gp3")],
+        [("regionCode", "{region}"), REGION_ONLY, ("productFamily", "Storage"), ("volumeApiName", "gp3")],
+        [("regionCode", "{region}"), REGION_ONLY, ("productFamily", "Storage"), ("volumeApiName", "gp2")],
+        [("regionCode", "{region}"), REGION_ONLY, ("productFamily", "System Operation"), ("volumeApiName", "gp3")],
+        [
+            ("regionCode", "{region}"),
+            REGION_ONLY,
+            ("productFamily", "Provisioned Throughput"),
+            ("volumeApiName", "gp3"),
+        ],
         # Surplus CPU credits of T-family instances, every OS (`normalize.wanted` keeps Linux and Windows).
-        [("regionCode", "{region}"), ("productFamily", "CPU Credits")],
+        [("regionCode", "{region}"), REGION_ONLY, ("productFamily", "CPU Credits")],
     ],
     "AWSELB": [
-        [("regionCode", "{region}"), ("productFamily", "Load Balancer-Application")],
-        [("regionCode", "{region}"), ("productFamily", "Load Balancer-Network")],
+        [("regionCode", "{region}"), REGION_ONLY, ("productFamily", "Load Balancer-Application")],
+        [("regionCode", "{region}"), REGION_ONLY, ("productFamily", "Load Balancer-Network")],
     ],
-    "AmazonECS": [[("regionCode", "{region}")]],
-    "AWSAppRunner": [[("regionCode", "{region}")]],
-    "AWSDataTransfer": [[("fromRegionCode", "{region}"), ("transferType", "AWS Outbound")]],
-    "AmazonVPC": [[("regionCode", "{region}"), ("group", "VPCPublicIPv4Address")]],
+    "AmazonECS": [[("regionCode", "{region}"), REGION_ONLY]],
+    "AWSAppRunner": [[("regionCode", "{region}"), REGION_ONLY]],
+    "AWSDataTransfer": [
+        [("fromRegionCode", "{region}"), ("fromLocationType", "AWS Region"), ("transferType", "AWS Outbound")]
+    ],
+    "AmazonVPC": [[("regionCode", "{region}"), REGION_ONLY, ("group", "VPCPublicIPv4Address")]],
 }
 
 
@@ -217,14 +228,14 @@ def fetch_query(
             if sku in seen:
                 continue
             seen.add(sku)
-            if not wanted(service_code, product):
+            if not wanted(service_code, product, region=region):
                 tally.skipped += 1
                 continue
             terms = (item.get("terms") or {}).get("OnDemand")
             try:
                 found = rows_for(service_code, region, product, terms, source_ref=source.ref)
             except MalformedItem as exc:
-                tally.reject(str(exc))
+                tally.reject(str(exc), key=intended_key(service_code, product, region=region))
                 continue
             tally.kept += len(found)
             if progress:

@@ -43,7 +43,7 @@ def _rate_row(
     source_ref: str,
     tally: Tally,
 ) -> PriceRow | None:
-    usage = strip_region(usage_type)
+    usage = strip_region(usage_type, region)
     discounted = price_keys.discounted_by_savings_plans(service, usage)
     if discounted is None:
         return None
@@ -136,6 +136,11 @@ def _plan_rows(
             if name is None:
                 continue
             for rate in term.get("rates") or []:
+                # A region's file also holds the rates of its Local Zones ("DEN1-BoxUsage:c5d.2xlarge",
+                # discountedRegionCode us-west-2-den-1): only the region's own are its rates.
+                if rate.get("discountedRegionCode", region) != region:
+                    tally.skipped += 1
+                    continue
                 row = _rate_row(
                     region,
                     name,

@@ -132,6 +132,7 @@ def transfer_out(sku: str, region: str, tiers: list[tuple[str, str, str]]) -> It
     attributes = {
         "servicecode": "AWSDataTransfer",
         "fromLocation": LOCATIONS[region][0],
+        "fromLocationType": "AWS Region",
         "fromRegionCode": region,
         "toLocation": "External",
         "transferType": "AWS Outbound",

@@ -47,7 +47,7 @@ def row_of(item, region):
 def test_every_regions_usage_type_is_kept_under_one_key(region, usage_type):
     item = cpu_credits("S", region, "t3", "Linux", "0.0500000000")
     assert item.attributes["usagetype"] == usage_type
-    assert wanted("AmazonEC2", item.product())
+    assert wanted("AmazonEC2", item.product(), region=region)
     [row] = row_of(item, region)
     assert (row.key, row.unit, row.usd, row.region) == ("CPUCredits:t3:Linux", "vCPU-Hours", Decimal("0.05"), region)
     assert row.attributes == {"sku": "S", "operatingSystem": "Linux"}
@@ -79,20 +79,22 @@ def test_linux_and_windows_of_each_family_are_kept_and_declared_with_their_unit(
 
 @pytest.mark.parametrize("operating_system", ["RHEL", "SUSE", "Red Hat Enterprise Linux with HA", "", "NA"])
 def test_other_operating_systems_are_not_kept(operating_system):
-    assert not wanted("AmazonEC2", cpu_credits("S", "us-east-1", "t3", operating_system, "0.05").product())
+    assert not wanted(
+        "AmazonEC2", cpu_credits("S", "us-east-1", "t3", operating_system, "0.05").product(), region="us-east-1"
+    )
 
 
 def test_only_the_cpu_credits_family_with_a_t_family_usage_type_is_kept():
     # An RDS-style usage type in the EC2 file, and the CPU Credits usage type under another product family.
     odd_usage = cpu_credits("R", "us-east-1", "t3", "Linux", "0.05", usagetype="CPUCredits:db.t3")
-    assert not wanted("AmazonEC2", odd_usage.product())
+    assert not wanted("AmazonEC2", odd_usage.product(), region="us-east-1")
     other_family = cpu_credits("O", "us-east-1", "t3", "Linux", "0.05")
     other_family.family = "Compute Instance"
-    assert not wanted("AmazonEC2", other_family.product())
+    assert not wanted("AmazonEC2", other_family.product(), region="us-east-1")
     # Instance hours are untouched by the new rule.
-    assert wanted("AmazonEC2", ec2_instance("I", "us-east-1", "t3.micro", "0.0104").product())
+    assert wanted("AmazonEC2", ec2_instance("I", "us-east-1", "t3.micro", "0.0104").product(), region="us-east-1")
     windows = ec2_instance("W", "us-east-1", "t3.micro", "0.0196", operatingSystem="Windows")
-    assert not wanted("AmazonEC2", windows.product())
+    assert not wanted("AmazonEC2", windows.product(), region="us-east-1")
 
 
 def test_a_cpu_credits_item_the_engine_does_not_price_is_rejected_not_keyed_by_its_usage_type():
@@ -127,4 +129,6 @@ def test_an_offer_file_gives_the_credit_rows_beside_the_instance_hours(tmp_path)
 
 
 def test_the_query_api_asks_for_the_cpu_credits_family():
-    assert [("regionCode", "{region}"), ("productFamily", "CPU Credits")] in FILTERS["AmazonEC2"]
+    assert [("regionCode", "{region}"), ("locationType", "AWS Region"), ("productFamily", "CPU Credits")] in FILTERS[
+        "AmazonEC2"
+    ]

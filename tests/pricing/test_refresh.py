@@ -2,21 +2,24 @@
 
 import json
 import threading
+from datetime import timedelta
 from decimal import Decimal
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from compute_advisor.comparison.service import comparison_from_data
 from compute_advisor.estimates.models import SavedScenario
 from pricing.fetchers import fetch_part
-from pricing.models import Price, PriceRefresh, PriceSnapshot
-from pricing.refresh import refresh_finish, refresh_part_run, refresh_start
+from pricing.models import Price, PriceRefresh, PriceRefreshPart, PriceSnapshot
+from pricing.refresh import RefreshRefused, refresh_finish, refresh_part_claim, refresh_part_run, refresh_start
 from pricing.selectors import price_snapshot_active, price_usd, snapshot_diff
 from pricing.tasks import launch_refresh
 from tests.factories import scenario_data
+from tests.pricing.offer_generator import ec2_instance, usage_item, write_offer_path
 from tests.pricing.offers import FARGATE_US_EAST_1, ec2_offer, ecs_offer, transfer_offer
 
 
@@ -78,16 +81,30 @@ def test_a_bad_offer_file_is_refused_with_a_message_and_nothing_saved_is_touched
         call_command("refresh_prices", "--offer-file", str(tmp_path / "none.json"), "--region", "us-east-1")
 
 
-def test_redoing_a_part_replaces_its_rows(seeded, tmp_path):
+def test_redoing_a_part_whose_worker_died_replaces_its_rows_and_a_done_part_is_not_redone(seeded, tmp_path):
     refresh = refresh_start(source="offer_file", offer_files={("AmazonECS", "us-east-1"): str(ecs_offer(tmp_path))})
     part = refresh.parts.get()
-    refresh_part_run(part=part, fetch=fetch_part)
-    refresh_part_run(part=part, fetch=fetch_part)  # a worker died after writing; the task ran again
+    assert refresh_part_run(part=part, fetch=fetch_part).rows == 8
+    assert refresh_part_run(part=part, fetch=fetch_part) is None  # a redelivered message: done, so skipped
+    # A worker wrote the rows, then died before the part was done: its lease ran out.
+    long_ago = timezone.now() - timedelta(hours=1)
+    PriceRefreshPart.objects.filter(pk=part.pk).update(status="running", heartbeat_at=long_ago, lease_token="dead")
+    assert refresh_part_run(part=part, fetch=fetch_part).rows == 8
     assert Price.objects.filter(snapshot=refresh.snapshot).count() == len(FARGATE_US_EAST_1)
     part.refresh_from_db()
-    assert (part.status, part.rows, part.attempts, part.skipped) == ("done", 8, 2, 1)
+    assert (part.status, part.rows, part.attempts, part.skipped, part.lease_token) == ("done", 8, 2, 1, "")
     assert refresh_finish(refresh=refresh).status == "succeeded"
-    assert refresh_finish(refresh=refresh).status == "succeeded"  # a redelivered callback changes nothing
+    assert refresh_finish(refresh=refresh).status == "succeeded"  # finishing twice changes nothing
+
+
+def test_a_part_held_by_a_live_worker_is_not_claimed_twice(seeded, tmp_path):
+    refresh = refresh_start(source="offer_file", offer_files={("AmazonECS", "us-east-1"): str(ecs_offer(tmp_path))})
+    part = refresh.parts.get()
+    held = refresh_part_claim(part_id=part.pk)
+    assert held is not None
+    assert held.lease_token
+    assert refresh_part_claim(part_id=part.pk) is None  # its heartbeat is fresh
+    assert refresh_part_run(part=part, fetch=fetch_part) is None
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -135,7 +152,9 @@ def bulk_mirror(tmp_path, settings):
     server.shutdown()
 
 
-def test_a_bulk_api_refresh_runs_as_a_celery_chord(seeded, bulk_mirror, django_capture_on_commit_callbacks):
+def test_a_bulk_api_refresh_runs_as_celery_tasks_and_the_last_part_finishes_it(
+    seeded, bulk_mirror, django_capture_on_commit_callbacks
+):
     refresh = refresh_start(source="bulk", regions=["us-east-1"], services=["AmazonECS", "AWSDataTransfer"])
     with django_capture_on_commit_callbacks(execute=True):
         launch_refresh(refresh)
@@ -188,3 +207,74 @@ def test_prune_keeps_the_newest_and_the_active(seeded, tmp_path):
     call_command("prune_snapshots", "--keep", "2")
     assert PriceSnapshot.objects.count() == 2
     assert price_snapshot_active() is not None
+
+
+def ec2_file(folder, *, good: int, bad: dict[str, str] | None = None, name: str = "ec2.json"):
+    """A us-east-1 EC2 file with `good` well-priced instance types (enough that the part is not "too few"),
+    gp3 and gp2 volumes, and `bad`: usage types given a malformed price."""
+    items = [ec2_instance(f"G{i}", "us-east-1", f"x{i}.large", "0.0500000000") for i in range(good)]
+    items += [
+        usage_item("EBS1", "us-east-1", "AmazonEC2", "Storage", "EBS:VolumeUsage.gp3", "0.08", "GB-Mo"),
+        usage_item("EBS2", "us-east-1", "AmazonEC2", "Storage", "EBS:VolumeUsage.gp2", "0.1", "GB-Mo"),
+    ]
+    for index, (usage, price) in enumerate((bad or {}).items()):
+        if usage.startswith("BoxUsage:"):
+            items.append(ec2_instance(f"B{index}", "us-east-1", usage.removeprefix("BoxUsage:"), price))
+        else:
+            items = [item for item in items if not item.attributes["usagetype"].endswith(usage)]
+            items.append(usage_item(f"B{index}", "us-east-1", "AmazonEC2", "Storage", usage, price, "GB-Mo"))
+    return write_offer_path(folder / name, offer_code="AmazonEC2", items=items)
+
+
+def test_a_file_with_200_nan_prices_is_refused_and_says_so(seeded, tmp_path):
+    nan = {f"BoxUsage:n{i}.large": "NaN" for i in range(200)}
+    with pytest.raises(CommandError, match=r"200 of the 1002 prices the source gave were malformed \(200 price is"):
+        call_command(
+            "refresh_prices", "--offer-file", str(ec2_file(tmp_path, good=800, bad=nan)), "--region", "us-east-1"
+        )
+    refresh = PriceRefresh.objects.get()
+    part = refresh.parts.get()
+    assert (refresh.status, refresh.failure, part.failure) == ("failed", "malformed", "malformed")
+    assert "more than the 1% a refresh allows" in part.error
+    assert PriceSnapshot.objects.get(pk=refresh.snapshot_id).status == "failed"
+    assert price_snapshot_active().pk == seeded.pk
+
+
+def test_below_the_threshold_the_prices_carried_over_in_place_of_malformed_ones_are_flagged(seeded, tmp_path):
+    path = ec2_file(tmp_path, good=998, bad={"BoxUsage:m6i.large": "NaN"})  # 1 malformed in 1001: 0.1 %
+    call_command("refresh_prices", "--offer-file", str(path), "--region", "us-east-1")
+    active = price_snapshot_active()
+    assert active.pk != seeded.pk
+    carried = active.prices.get(service_code="AmazonEC2", region="us-east-1", key="BoxUsage:m6i.large")
+    before = seeded.prices.get(service_code="AmazonEC2", region="us-east-1", key="BoxUsage:m6i.large")
+    assert (carried.usd, carried.attributes["carried_over_from"]) == (before.usd, seeded.pk)
+    fresh = active.prices.get(service_code="AmazonEC2", region="us-east-1", key="EBS:VolumeUsage.gp3")
+    assert "carried_over_from" not in fresh.attributes
+    # What the refresh did not refresh at all is carried over unflagged: another region, another service.
+    other = active.prices.get(service_code="AmazonEC2", region="eu-west-1", key="BoxUsage:m6i.large")
+    assert "carried_over_from" not in other.attributes
+    part = PriceRefresh.objects.get().parts.get()
+    assert (part.rejected, part.rejected_reasons) == (1, {"price is negative or not finite": 1})
+    assert part.carried_over == active.prices.filter(attributes__has_key="carried_over_from").count() > 0
+    assert "of them ones the Price List should have brought for a refreshed service and region" in active.notes
+
+
+def test_a_malformed_required_price_is_refused_however_few_the_malformed_ones(seeded, tmp_path):
+    path = ec2_file(tmp_path, good=998, bad={"EBS:VolumeUsage.gp3": "-0.08"})
+    with pytest.raises(CommandError, match=r"the source's price of EBS:VolumeUsage\.gp3 was malformed"):
+        call_command("refresh_prices", "--offer-file", str(path), "--region", "us-east-1")
+    assert PriceRefresh.objects.get().failure == "malformed"
+    assert price_snapshot_active().pk == seeded.pk
+
+
+def test_two_products_pricing_one_key_differently_are_both_rejected(db, tmp_path):
+    items = [
+        ec2_instance("A", "us-east-1", "m6i.large", "0.096"),
+        ec2_instance("B", "us-east-1", "m6i.large", "0.101"),
+        ec2_instance("C", "us-east-1", "t3.micro", "0.0104"),
+        ec2_instance("D", "us-east-1", "t3.micro", "0.0104"),  # the same price twice is one price
+    ]
+    path = write_offer_path(tmp_path / "twice.json", offer_code="AmazonEC2", items=items)
+    refresh = refresh_start(source="offer_file", offer_files={("AmazonEC2", "us-east-1"): str(path)})
+    with pytest.raises(RefreshRefused, match="2 two products give one key different prices"):
+        refresh_part_run(part=refresh.parts.get(), fetch=fetch_part)

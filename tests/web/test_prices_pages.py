@@ -1,3 +1,4 @@
+import json
 from html import unescape
 
 from django.core.management import call_command
@@ -75,3 +76,45 @@ def test_the_diff_page_shows_how_prices_moved(client, seeded, tmp_path):
     bad = client.get(reverse("pricing:diff"), {"older": "x", "newer": "9999"})
     assert bad.status_code == 200
     assert "Select a valid choice" in bad.content.decode()
+
+
+SQL_ERROR = (
+    'OperationalError: relation "pricing_price" does not exist\nLINE 1: SELECT "pricing_price"."id" FROM '
+    '"pricing_price" WHERE ...\nTraceback (most recent call last):\n  File "/srv/app/pricing/refresh.py"'
+)
+
+
+def refresh_with_an_internal_error(tmp_path):
+    """A refresh whose part failed on a database error: its detail quotes SQL and a traceback."""
+    from pricing.refresh import refresh_finish, refresh_part_fail
+
+    refresh = refresh_start(source="offer_file", offer_files={("AmazonECS", "us-east-1"): str(ecs_offer(tmp_path))})
+    refresh_part_fail(part=refresh.parts.get(), error=SQL_ERROR, failure="internal", held_only=False)
+    return refresh_finish(refresh=refresh)
+
+
+def test_anyone_sees_a_summary_of_a_refresh_error_and_only_staff_see_its_detail(client, admin_client, seeded, tmp_path):
+    refresh = refresh_with_an_internal_error(tmp_path)
+    assert refresh.status == "failed"
+    summary = "Failed: some of its parts failed. AmazonECS us-east-1: an unexpected error."
+    public = unescape(client.get(reverse("pricing:prices")).content.decode())
+    assert summary in public
+    for secret in ("SELECT", "pricing_price", "Traceback", "/srv/app", "OperationalError"):
+        assert secret not in public
+    staff = unescape(admin_client.get(reverse("pricing:prices")).content.decode())
+    assert summary in staff
+    assert "Detail (staff only)" in staff
+    assert 'SELECT "pricing_price"."id"' in staff
+
+
+def test_the_progress_json_gives_anyone_the_summary_and_staff_the_detail(client, admin_client, seeded, tmp_path):
+    refresh = refresh_with_an_internal_error(tmp_path)
+    url = reverse("pricing:refresh_progress", args=[refresh.pk])
+    public = client.get(url).json()
+    assert public["summary"] == "Failed: some of its parts failed. AmazonECS us-east-1: an unexpected error."
+    assert "error" not in public
+    assert [("error" in part, part["failure"]) for part in public["parts"]] == [(False, "an unexpected error")]
+    assert "SELECT" not in json.dumps(public)
+    staff = admin_client.get(url).json()
+    assert "SELECT" in staff["error"]
+    assert "SELECT" in staff["parts"][0]["error"]

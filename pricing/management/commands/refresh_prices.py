@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pricing.fetchers import fetch_part
-from pricing.models import PriceRefresh
+from pricing.models import PriceRefresh, RefreshFailure
 from pricing.price_list_items import SERVICES
 from pricing.refresh import (
     RefreshRefused,
@@ -18,7 +18,9 @@ from pricing.refresh import (
     refresh_part_fail,
     refresh_part_run,
     refresh_start,
+    refresh_supersede_stalled,
 )
+from pricing.selectors import price_refresh_running
 from pricing.sources.bulk_api import SourceUnavailable
 from pricing.sources.offer_file import offer_metadata, path_opener
 from pricing.sources.query_api import CredentialsProblem, Throttled
@@ -45,6 +47,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         offer_files = self._offer_files(options["offer_files"] or [], options["regions"])
         source = "offer_file" if offer_files else (options["source"] or settings.PRICE_REFRESH_SOURCE)
+        # As for staff on the prices page: one refresh at a time, and one whose workers died does not count.
+        for pk in refresh_supersede_stalled():
+            self.stderr.write(f"Refresh #{pk} had stopped (no worker worked on it for minutes); it was ended.")
+        running = price_refresh_running()
+        if running is not None:
+            raise CommandError(f"Refresh #{running.pk} is already running; wait for it to finish.")
         try:
             refresh = refresh_start(
                 source=source,
@@ -65,7 +73,7 @@ class Command(BaseCommand):
             self._run(refresh)
         except BaseException as exc:
             # Whatever stopped us, the refresh is over and the active snapshot stays.
-            refresh_fail(refresh=refresh, error=str(exc) or type(exc).__name__)
+            refresh_fail(refresh=refresh, error=str(exc) or type(exc).__name__, failure=RefreshFailure.INTERRUPTED)
             raise
 
     def _offer_files(self, paths: list[Path], regions: list[str] | None) -> dict[tuple[str, str], str]:
@@ -92,13 +100,21 @@ class Command(BaseCommand):
             try:
                 outcome = refresh_part_run(part=part, fetch=fetch_part, progress=bar.rows)
             except (CredentialsProblem, Throttled, SourceUnavailable, RefreshRefused, OSError, ValueError) as exc:
-                refresh_part_fail(part=part, error=str(exc))
-                refresh_fail(refresh=refresh, error=f"{part.service_code} {part.region}: {exc}")
+                failure = _failure_of(exc)
+                refresh_part_fail(part=part, error=str(exc), failure=failure)
+                refresh_fail(refresh=refresh, error=f"{part.service_code} {part.region}: {exc}", failure=failure)
                 bar.done()
                 raise CommandError(f"Refresh #{refresh.pk} failed; the active snapshot is unchanged.\n{exc}") from None
             except Exception as exc:
-                refresh_fail(refresh=refresh, error=f"{part.service_code} {part.region}: {exc}")
+                refresh_fail(
+                    refresh=refresh,
+                    error=f"{part.service_code} {part.region}: {type(exc).__name__}: {exc}",
+                    failure=RefreshFailure.INTERNAL,
+                )
                 raise
+            if outcome is None:
+                bar.note("taken by another worker, or done already")
+                continue
             bar.note(
                 f"{outcome.rows} prices"
                 + (f", {outcome.rejected} malformed items rejected" if outcome.rejected else "")
@@ -110,6 +126,16 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Snapshot #{refresh.snapshot.pk} is active: {refresh.snapshot.row_count} prices ({refresh.snapshot.notes})"
         )
+
+
+def _failure_of(exc: BaseException) -> str:
+    if isinstance(exc, RefreshRefused):
+        return exc.failure
+    if isinstance(exc, (Throttled, SourceUnavailable)):
+        return RefreshFailure.UNREACHABLE
+    if isinstance(exc, CredentialsProblem):
+        return RefreshFailure.CREDENTIALS
+    return RefreshFailure.BAD_SOURCE
 
 
 class Progress:
