@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     log_path.parent.mkdir(exist_ok=True)
     with log_path.open("w") as log:
         stack = subprocess.Popen(
-            [PYTHON, "scripts/serve.py", "--host", "127.0.0.1", "--port", str(port)],
+            [PYTHON, "scripts/serve.py", "--host", "127.0.0.1", "--port", str(port), "--allow-deploy-warnings"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:

@@ -49,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-worker", action="store_true", help="Run no Celery worker here (one runs elsewhere).")
     parser.add_argument("--no-beat", action="store_true", help="Run no Celery beat here (one runs elsewhere).")
     parser.add_argument("--skip-setup", action="store_true", help="Do not migrate, load data or collect static.")
+    parser.add_argument(
+        "--allow-deploy-warnings",
+        action="store_true",
+        help="Start although `check --deploy` warns (plain HTTP on a test machine); production starts only clean.",
+    )
     args = parser.parse_args(argv)
 
     missing = [f"  {name}: {why}" for name, why in REQUIRED.items() if not os.environ.get(name, "").strip()]
@@ -66,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.skip_setup:
         for step in (
-            ["check", "--deploy", "--fail-level", "ERROR"],
+            # A warning of the deployment check (no HTTPS, no HSTS, a weak key) stops a production start.
+            ["check", "--deploy", "--fail-level", "ERROR" if args.allow_deploy_warnings else "WARNING"],
             ["migrate", "--noinput"],
             ["load_seed_prices", "--if-none"],
             ["collectstatic", "--noinput", "--verbosity", "0"],

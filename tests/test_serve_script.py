@@ -43,6 +43,23 @@ def test_production_mode_refuses_a_development_key():
     assert "Traceback" not in done.stderr
 
 
+def test_a_deploy_check_warning_stops_a_production_start():
+    import secrets
+
+    env = {k: v for k, v in os.environ.items() if k not in {"HTTPS", "DJANGO_SETTINGS_MODULE"}}
+    env.update(
+        DATABASE_URL="postgres://u@127.0.0.1:1/x",  # never reached: the check comes first
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+    )
+    done = subprocess.run(
+        [sys.executable, "scripts/serve.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    assert "security.W008" in done.stderr + done.stdout  # no HTTPS redirect: a warning, now fatal
+    assert "setup step failed: manage.py check --deploy --fail-level WARNING" in done.stderr
+
+
 DRIVER = """
 import importlib.util, json, sys
 spec = importlib.util.spec_from_file_location("serve", sys.argv[1])

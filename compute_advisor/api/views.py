@@ -38,7 +38,7 @@ from compute_advisor.estimates.services import scenario_save, scenario_sharing, 
 from compute_advisor.wizard.answers import Answers, parse_answers
 from compute_advisor.wizard.recommend import recommend
 from pricing.models import PriceSnapshot
-from pricing.selectors import snapshot_diff
+from pricing.selectors import price_snapshots_servable, snapshot_diff
 
 CONTRACT_EXAMPLE = {
     "region": "us-east-1",
@@ -232,8 +232,9 @@ class SnapshotDiffView(APIView):
         parameters=[OpenApiParameter("region", str, description="Only this region.")],
     )
     def get(self, request: Request, pk: int, other: int) -> Response:
-        older = PriceSnapshot.objects.filter(pk=pk).first()
-        newer = PriceSnapshot.objects.filter(pk=other).first()
+        servable = price_snapshots_servable()  # a refused or building snapshot is as good as unknown
+        older = servable.filter(pk=pk).first()
+        newer = servable.filter(pk=other).first()
         if older is None or newer is None:
             raise Http404("No such snapshot")
         diff = snapshot_diff(older=older, newer=newer, region=request.query_params.get("region") or None)

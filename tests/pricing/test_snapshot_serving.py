@@ -61,3 +61,8 @@ def test_the_diff_page_does_not_offer_or_show_a_refused_snapshot(client, seeded,
     assert "Select a valid choice" in page
     assert "0.001" not in page
     assert f'<option value="{refused.pk}"' not in client.get(reverse("pricing:prices")).content.decode()
+
+
+def test_the_api_diff_takes_no_refused_snapshot(client, seeded, refused):
+    assert client.get(f"/api/v1/snapshots/{seeded.pk}/diff/{refused.pk}").status_code == 404
+    assert client.get(f"/api/v1/snapshots/{seeded.pk}/diff/{seeded.pk}").status_code == 200

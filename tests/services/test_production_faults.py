@@ -114,7 +114,15 @@ def stack() -> Iterator[dict]:
         env.pop(key, None)
     log = open(ROOT / "test-artifacts" / "faults-stack.log", "w")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
-        [sys.executable, "scripts/serve.py", "--port", str(port), "--no-beat", "--no-worker"],
+        [
+            sys.executable,
+            "scripts/serve.py",
+            "--port",
+            str(port),
+            "--no-beat",
+            "--no-worker",
+            "--allow-deploy-warnings",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
