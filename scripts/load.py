@@ -295,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         "LOG_LEVEL": "WARNING",  # a log line per request would measure the terminal
         "DJANGO_SETTINGS_MODULE": "compute_advisor.settings",
         "TRUSTED_PROXY_COUNT": "1",  # the storm's clients are told apart by X-Forwarded-For
-        "API_USER_RATE": "1000000/minute",  # the API is measured here, not its per-account throttle
+        "API_USER_RATE": "1000000/minute",  # the API is measured here, not its per-account limits
+        "SAVED_SCENARIOS_PER_ACCOUNT": "1000000",
     }
     print(f"fresh database {urlsplit(database).path.lstrip('/')}, Redis {redis_url}, port {port}")
     fresh_database(database)

@@ -109,6 +109,7 @@ def stack() -> Iterator[dict]:
         "LOG_LEVEL": "WARNING",
         # The faults are the database's: the operator's token must not meet the per-account API throttle.
         "API_USER_RATE": "100000/minute",
+        "SAVED_SCENARIOS_PER_ACCOUNT": "1000000",  # the tests save thousands under one account
     }
     for key in ("DJANGO_ALLOW_ASYNC_UNSAFE", "CELERY_TASK_ALWAYS_EAGER", "HTTPS"):
         env.pop(key, None)
