@@ -12,6 +12,7 @@ deployment never serves pages the old code rendered).
 from __future__ import annotations
 
 import hashlib
+import logging
 import zlib
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -19,15 +20,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
 
 from compute_advisor.comparison.result_cache import engine_digest, snapshot_tag
 from compute_advisor.lib.cache_or_compute import MISSING, cache_get, cache_put
-from compute_advisor.lib.limits import take
 from pricing.models import PriceSnapshot
 
+log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 # The static files count too: a page names them by their content hashes, and a release that changes one
 # must not serve pages that name a file it no longer has.
@@ -73,16 +75,26 @@ def cached_html(key: str, render: Callable[[], tuple[str, bool]], *, client: str
     if isinstance(stored, bytes):
         return zlib.decompress(stored).decode("utf-8"), True
     html, keep = render()
-    if (
-        keep
-        and seconds > 0
-        and (
-            client is None
-            or take(f"page-cache-writes:{client}", limit=settings.PAGE_CACHE_WRITES_PER_MINUTE, window_seconds=60)
-        )
-    ):
-        cache_put(key, zlib.compress(html.encode("utf-8"), 6), seconds)
+    if keep and seconds > 0:
+        _store(key, zlib.compress(html.encode("utf-8"), 6), seconds, client)
     return html, keep
+
+
+def _store(key: str, value: bytes, seconds: int, client: str | None) -> None:
+    """Store a page, counting it against its client's budget only when it is new: clients that render the
+    same page at once store it once, and spend one page of the budget."""
+    if client is None:
+        cache_put(key, value, seconds)
+        return
+    budget = f"page-cache-writes:{client}"
+    try:
+        if int(cache.get(budget, 0)) >= settings.PAGE_CACHE_WRITES_PER_MINUTE:
+            return  # served, not stored
+        if cache.add(key, value, timeout=seconds):
+            cache.add(budget, 0, timeout=60)
+            cache.incr(budget)
+    except Exception as error:  # the cache is unreachable: nothing is stored, as cache_put would do
+        log.warning("page cache unavailable, not stored: %s", error)
 
 
 def with_visitor_token(html: str, request: HttpRequest) -> SafeString:
