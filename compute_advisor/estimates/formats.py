@@ -8,7 +8,7 @@ import io
 
 from compute_advisor.engine import Result, Scenario
 from compute_advisor.engine.money import cents, plain
-from compute_advisor.estimates.presentation import configuration_summary
+from compute_advisor.estimates.presentation import configuration_summary, priced_for
 
 CSV_COLUMNS = [
     "option",
@@ -72,8 +72,10 @@ def result_csv(result: Result, scenario: Scenario) -> str:
 
 def result_table(result: Result) -> str:
     lines = [
-        f"Region {result.region}, {plain(result.hours_per_month)} hours a month, prices from snapshot "
+        f"Region {result.region}, a month of {plain(result.hours_per_month)} hours, prices from snapshot "
         f"{result.snapshot.id} ({result.snapshot.source}, as of {result.snapshot.as_of})",
+        # What the figures rest on, as the pages and the PDF restate it.
+        *(f"{label}: {text}" for label, text in priced_for(result)),
         "",
         f"{'#':>2}  {'option':<36} {'USD / month':>12} {'USD / year':>12}  configuration",
     ]

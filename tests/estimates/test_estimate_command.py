@@ -132,6 +132,8 @@ def test_standard_input_table_and_csv_formats(cli_database):
     table = run_cli("--input", "-", "--format", "table", stdin=json.dumps(scenario_data()))
     assert table.returncode == 0, table.stderr
     assert "Amazon ECS on AWS Fargate" in table.stdout
+    assert "Usage: Always on: 2 replicas for 730 hours a month: 1,460 replica-hours a month." in table.stdout
+    assert "Average CPU use: 50 % of each replica's vCPU" in table.stdout
     assert "(not ranked)" in table.stdout  # App Runner, for an account that does not already use it
     windows = run_cli("--input", "-", "--format", "table", stdin=json.dumps(scenario_data(workload={"os": "windows"})))
     assert "unavailable" in windows.stdout
