@@ -20,6 +20,7 @@ from compute_advisor.engine.options.ec2 import (
     charge_surplus_credits,
     charge_volumes,
     priced_instance_types,
+    surplus_credit_key,
     undominated,
     volume_month_rate,
 )
@@ -92,7 +93,7 @@ def _fitting_types(ctx: Context) -> list[tuple[InstanceType, Decimal, Burst | No
         if burst is not None and not burst.sustains(use):
             continue  # T2's standard mode cannot run above its baseline
         surplus = max(use - burst.baseline_vcpu, ZERO) if burst is not None and burst.unlimited else ZERO
-        credit = ctx.book.get(*keys.EC2_CPU_CREDITS.at(burst.family, "Linux")) if surplus and burst else None
+        credit = ctx.book.get(*surplus_credit_key(burst)) if surplus and burst else None
         if surplus and credit is None and not settings.instance_type:
             continue  # a surplus the snapshot cannot price: not recommended
         fitting.append((t, rate + surplus * (credit.usd if credit else ZERO), burst))

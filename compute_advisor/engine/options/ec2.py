@@ -144,11 +144,16 @@ def charge_instances(
         )
 
 
+def surplus_credit_key(burst: Burst) -> tuple[str, str]:
+    """Where the surplus credit rate of a burstable family lives (Linux: Windows EC2 is not priced)."""
+    return keys.EC2_CPU_CREDITS.at(burst.family, "Linux")
+
+
 def charge_surplus_credits(bill: Bill, ctx: Context, burst: Burst, *, vcpu_hours: BilledHours) -> None:
     """Unlimited mode's surplus credits: the vCPU-hours above the baseline that a day's quieter hours do not
     pay back (`engine.capacity`), at AWS's rate per vCPU-hour for the family and OS."""
     bill.hourly(
-        *keys.EC2_CPU_CREDITS.at(burst.family, "Linux"),
+        *surplus_credit_key(burst),
         hours=vcpu_hours,
         description=f"EC2 surplus CPU credits, {burst.family} unlimited mode, Linux (vCPU-hours above the baseline)",
         required=False,

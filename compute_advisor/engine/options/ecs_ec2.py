@@ -33,6 +33,7 @@ from compute_advisor.engine.options.ec2 import (
     charge_surplus_credits,
     charge_volumes,
     priced_instance_types,
+    surplus_credit_key,
     undominated,
     volume_month_rate,
 )
@@ -101,14 +102,17 @@ def surplus(ctx: Context, fitted: Fit, burst: Burst | None) -> BilledHours | Non
     return hours if hours.total > 0 else None
 
 
+Priced = tuple[Decimal, "Choice"]
+
+
 def shortlist(
     ctx: Context, candidates: list[tuple[InstanceType, Decimal]], task: TaskShape, per_instance_hour: Decimal
-) -> list[tuple[InstanceType, Decimal]]:
+) -> list[tuple[InstanceType, Decimal, Priced | None]]:
     """The few candidates worth pricing exactly: a quick pass in integers and floats ranks them all.
 
     Only the ranking uses floats; every type within a hair of the cheapest is priced again in Decimal,
     so float rounding can never pick the wrong type. Burstable types (a few dozen) are ranked by their
-    exact cost, surplus credits included.
+    exact cost, surplus credits included, which comes back with them so that it is not worked out again.
     """
     settings = ctx.scenario.option_settings.ecs_ec2
     table = ctx.catalog.eni_trunking
@@ -147,7 +151,7 @@ def shortlist(
         ]
     extra = float(per_instance_hour)
     task_cpu, task_memory = task.cpu_units, task.memory_mib
-    ranked: list[tuple[float, InstanceType, Decimal]] = []
+    ranked: list[tuple[float, InstanceType, Decimal, Priced | None]] = []
     burstable: list[tuple[float, InstanceType, Decimal]] = []
     for cpu, memory, eni, instance, rate, rate_f, bursts in ctx.book.memo(key, capacities):
         per = min(cpu // task_cpu, memory // task_memory if memory > 0 else 0, eni)
@@ -158,20 +162,37 @@ def shortlist(
             hours = max(-(-replicas // per), min(zones, replicas)) * weight
         else:
             hours = sum(max(-(-r // per), min(z, r)) * w for r, w, z in shape)
-        (burstable if bursts else ranked).append((hours * (rate_f + extra), instance, rate))
-    # A burstable type costs at least that (its baseline only lowers the tasks it holds, and surplus credits
-    # only add): price exactly only those that could still beat the cheapest so far.
+        if bursts:
+            burstable.append((hours * (rate_f + extra), instance, rate))
+        else:
+            ranked.append((hours * (rate_f + extra), instance, rate, None))
+    _price_burstable(ctx, ranked, burstable, task, per_instance_hour)
+    if not ranked:
+        return []
+    cheapest = min(row[0] for row in ranked)
+    return [
+        (instance, rate, priced) for cost, instance, rate, priced in ranked if cost <= cheapest * (1 + 1e-9) + 1e-12
+    ]
+
+
+def _price_burstable(
+    ctx: Context,
+    ranked: list[tuple[float, InstanceType, Decimal, Priced | None]],
+    burstable: list[tuple[float, InstanceType, Decimal]],
+    task: TaskShape,
+    per_instance_hour: Decimal,
+) -> None:
+    """Add to `ranked` the burstable types that could still win, at their exact cost."""
+    # Each `bound` is the type's cost by vCPU, memory and interfaces alone; its exact cost is at least that
+    # (its baseline only lowers the tasks it holds, and surplus credits only add), so only a type whose bound
+    # could still beat the cheapest so far is priced exactly.
     for bound, instance, rate in sorted(burstable, key=lambda row: row[0]):
-        cheapest_yet = min((cost for cost, _, _ in ranked), default=float("inf"))
+        cheapest_yet = min((row[0] for row in ranked), default=float("inf"))
         if bound > cheapest_yet * (1 + 1e-9) + 1e-12:
             break
         priced = exact_cost(ctx, instance, rate, task, per_instance_hour)
         if priced is not None:
-            ranked.append((float(priced[0]), instance, rate))
-    if not ranked:
-        return []
-    cheapest = min(cost for cost, _, _ in ranked)
-    return [(instance, rate) for cost, instance, rate in ranked if cost <= cheapest * (1 + 1e-9) + 1e-12]
+            ranked.append((float(priced[0]), instance, rate, priced))
 
 
 @dataclass(frozen=True)
@@ -185,7 +206,7 @@ class Choice:
 
 def exact_cost(
     ctx: Context, instance: InstanceType, rate: Decimal, task: TaskShape, per_instance_hour: Decimal
-) -> tuple[Decimal, Choice] | None:
+) -> Priced | None:
     """What the cluster costs a month on this type, in Decimal, with how it runs; None when it cannot run it.
 
     A surplus the snapshot cannot price rules an unpinned type out: the engine does not recommend a type whose
@@ -209,7 +230,7 @@ def exact_cost(
     extra = surplus(ctx, fitted, burst)
     if extra is not None:
         assert burst is not None
-        credit = ctx.book.get(*keys.EC2_CPU_CREDITS.at(burst.family, "Linux"))
+        credit = ctx.book.get(*surplus_credit_key(burst))
         if credit is None and not settings.instance_types:
             return None
         cost += extra.total * (credit.usd if credit else ZERO)
@@ -264,8 +285,8 @@ def price(ctx: Context) -> OptionResult:
     per_instance_hour = volume_month_rate(ctx, volume) / ctx.hours + (ipv4.usd if ipv4 else ZERO)
 
     best: tuple[tuple[Decimal, int, str], Choice] | None = None
-    for instance, rate in shortlist(ctx, candidates, task, per_instance_hour):
-        priced = exact_cost(ctx, instance, rate, task, per_instance_hour)
+    for instance, rate, known in shortlist(ctx, candidates, task, per_instance_hour):
+        priced = known or exact_cost(ctx, instance, rate, task, per_instance_hour)
         if priced is None:
             continue
         order = (priced[0], instance.vcpu or 0, instance.name)
