@@ -12,11 +12,16 @@ tests/pricing/offer_files/README.md:
   2021-02-05T20:45:00Z), and someengineering/fixinventory plugins/aws/test/resources/files/pricing/
   get-products__...m4_large...EU__Frankfurt__1_AmazonEC2.json at 1ae165d0ed5d01f3e6a478b2e897500e4123c554 and
   get-products__...gp2...US_East__N__Virginia__1_AmazonEC2.json at 51ceeb4c23e467acd28ec0730862668c76fb312e
-  (both published 2022-07-07T23:42:52Z).
+  (both published 2022-07-07T23:42:52Z);
+- recorded Query API documents of AmazonEC2 (EBS) and AmazonVPC (public IPv4) in us-east-1 and eu-west-1, and of
+  EBS snapshots with their Outposts products: TypeOneLabs/tellury pkg/pricing/aws/testdata/
+  getproducts-recorded.json at 38f9187895782b23f18ff6953e921cb0215ecbe0 (EC2 published 2026-08-10T21:57:58Z,
+  VPC 2026-07-24T15:42:25Z) and getproducts-snapshot-recorded.json at e0f5e0b76896c2a6e7c0e7a898c1e9033512c8b8
+  (2026-08-14T01:17:39Z).
 
-The other services a refresh reads (AWSELB, AmazonVPC, AWSAppRunner, AWSDataTransfer, Compute Savings Plans)
-have no captured file in a public repository the code search reaches; their tests below use generated
-products shaped as public code quotes the real rows (see the README).
+The other services a refresh reads (AWSELB, AWSAppRunner, AWSDataTransfer, Compute Savings Plans) have no
+captured file in a public repository the code search reaches; their tests below use generated products shaped
+as public code quotes the real rows (see the README).
 """
 
 import json
@@ -286,3 +291,93 @@ def test_savings_plans_rates_of_the_regions_local_zones_are_left_out(tmp_path):
     _, rows = rows_from_savings_plan_file(path, region="us-west-2", tally=tally)
     assert [(row.key, row.usd) for row in rows] == [("1y:AmazonEC2:BoxUsage:m6i.large", Decimal("0.0655"))]
     assert tally.skipped == 2
+
+
+# Recorded Query API documents of 2026 (TypeOneLabs/tellury, see the README): EBS and public IPv4 in us-east-1
+# and eu-west-1, and EBS snapshots with the Outposts products beside the regions' own.
+RECORDED = FILES / "GetProducts-AmazonEC2-AmazonVPC-us-east-1-eu-west-1.json"
+RECORDED_SNAPSHOTS = FILES / "GetProducts-AmazonEC2-snapshots-us-east-1-eu-west-1.json"
+
+
+def term_matches(document: dict, field: str, value: str) -> bool:
+    product = document["product"]
+    found = product.get("productFamily") if field == "productFamily" else product["attributes"].get(field)
+    return found == value
+
+
+def answer_as_the_api_would(stubber, service: str, region: str, documents: list[dict]) -> None:
+    """Each query fetch_query makes is answered with the recorded documents its TERM_MATCH filters select,
+    one JSON string per document as GetProducts sends them: our filters must find the real products."""
+    from pricing.sources.query_api import FILTERS
+
+    for query in FILTERS[service]:
+        filters = [(name, value.format(region=region)) for name, value in query]
+        selected = [
+            json.dumps(document)
+            for document in documents
+            if document["serviceCode"] == service and all(term_matches(document, *f) for f in filters)
+        ]
+        params = {
+            "ServiceCode": service,
+            "Filters": [{"Type": "TERM_MATCH", "Field": name, "Value": value} for name, value in filters],
+            "FormatVersion": "aws_v1",
+            "MaxResults": 100,
+        }
+        stubber.add_response("get_products", {"FormatVersion": "aws_v1", "PriceList": selected}, params)
+
+
+def query_recorded(path: Path, service: str, region: str) -> tuple[dict[str, tuple[Decimal, str]], Tally]:
+    client = pricing_client("us-east-1")
+    tally = Tally()
+    with Stubber(client) as stubber:
+        answer_as_the_api_would(stubber, service, region, json.loads(path.read_text()))
+        _, rows = fetch_query(
+            client, service_code=service, region=region, tally=tally, sleep=lambda s: None, bucket=free_bucket()
+        )
+        stubber.assert_no_pending_responses()
+    return {row.key: (row.usd, row.unit) for row in rows}, tally
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-1"])
+def test_real_public_ipv4_products_give_the_hour_of_an_address(region):
+    prices, tally = query_recorded(RECORDED, "AmazonVPC", region)
+    # The products have no productFamily; the region's prefix goes from their usage types. The contiguous
+    # IPv4 block ($0.008 an address-hour) is in another group, which the query does not ask for.
+    assert prices == {
+        "PublicIPv4:InUseAddress": (Decimal("0.005"), "Hrs"),
+        "PublicIPv4:IdleAddress": (Decimal("0.005"), "Hrs"),
+    }
+    assert (tally.kept, tally.skipped, tally.rejected) == (2, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("region", "storage", "iops", "throughput"),
+    [("us-east-1", "0.08", "0.005", "40.96"), ("eu-west-1", "0.088", "0.0055", "45.056")],
+)
+def test_real_gp3_products_give_storage_iops_and_throughput(region, storage, iops, throughput):
+    prices, tally = query_recorded(RECORDED, "AmazonEC2", region)
+    assert prices == {
+        "EBS:VolumeUsage.gp3": (Decimal(storage), "GB-Mo"),
+        "EBS:VolumeUsage.gp2": (Decimal("0.10") if region == "us-east-1" else Decimal("0.11"), "GB-Mo"),
+        "EBS:VolumeP-IOPS.gp3": (Decimal(iops), "IOPS-Mo"),
+        # AWS quotes "$0.04 per provisioned MiBps-month" and lists it per GiBps-mo (x 1024), lower-case "mo".
+        "EBS:VolumeP-Throughput.gp3": (Decimal(throughput), "GiBps-Mo"),
+    }
+    assert tally.rejected == 0
+
+
+def test_real_outposts_products_are_never_a_regions_price():
+    documents = json.loads(RECORDED_SNAPSHOTS.read_text())
+    outposts = [d["product"] for d in documents if d["product"]["attributes"]["locationType"] == "AWS Outposts"]
+    assert [p["attributes"]["usagetype"] for p in outposts] == [
+        "USE1-EBS:SnapshotUsage.outposts",
+        "EU-EBS:SnapshotUsage.outposts",
+    ]
+    for product in outposts:
+        region = product["attributes"]["regionCode"]
+        assert not wanted("AmazonEC2", product, region=region)
+        # Not even were it a usage type we price: its location alone keeps it out.
+        as_gp3 = {**product, "attributes": {**product["attributes"], "usagetype": "EBS:VolumeUsage.gp3"}}
+        assert not wanted("AmazonEC2", as_gp3, region=region)
+        region_gp3 = {**as_gp3, "attributes": {**as_gp3["attributes"], "locationType": "AWS Region"}}
+        assert wanted("AmazonEC2", region_gp3, region=region)
