@@ -212,4 +212,4 @@ def test_an_unknown_usage_kind_names_the_usage_kinds_only():
 
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(scenario_data(usage={"kind": "nope"}))
-    assert caught.value.errors == {"usage.kind": ["kind must be one of always_on, scheduled, hourly"]}
+    assert caught.value.errors == {"usage.kind": ["kind must be one of always_on, scheduled, hourly, autoscaling"]}

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from compute_advisor.engine.application import ServicePlan, application_summary, profile_length, service_plans
+from compute_advisor.engine.application_bill import price_application
 from compute_advisor.engine.bill import PriceMissing
 from compute_advisor.engine.catalog import Catalog, default_catalog
 from compute_advisor.engine.money import engine_precision
-from compute_advisor.engine.options import app_runner, beanstalk, ecs_ec2, ecs_express, fargate, lightsail
+from compute_advisor.engine.options import (
+    app_runner,
+    beanstalk,
+    ecs_ec2,
+    ecs_ec2_cluster,
+    ecs_express,
+    fargate,
+    lightsail,
+)
 from compute_advisor.engine.options.base import Context, NotAvailable
 from compute_advisor.engine.pricebook import PriceBook
 from compute_advisor.engine.result import OptionResult, Result, unavailable
 from compute_advisor.engine.scenario import Scenario, ScenarioError, parse_scenario
-from compute_advisor.engine.usage import usage_plan, usage_summary
+from compute_advisor.engine.usage import UsagePlan, hour_weights, usage_plan, usage_summary
 
 PRICERS: dict[str, Callable[[Context], OptionResult]] = {
     "ecs_ec2": ecs_ec2.price,
@@ -64,6 +74,8 @@ def estimate(scenario: Scenario, book: PriceBook, catalog: Catalog | None = None
     if book.is_empty():
         raise ScenarioError({"region": [f"the price snapshot has no prices for {scenario.region}"]})
     check_against_catalog(scenario, catalog)
+    if scenario.is_application:
+        return estimate_application(scenario, book, catalog)
     ctx = Context(scenario=scenario, plan=usage_plan(scenario), book=book, catalog=catalog)
     with engine_precision():
         options = [price_option(ctx, code) for code in scenario.options]
@@ -79,20 +91,54 @@ def estimate(scenario: Scenario, book: PriceBook, catalog: Catalog | None = None
     )
 
 
-def assumptions(scenario: Scenario) -> dict[str, object]:
-    """What the prices rest on besides the workload: every result restates it."""
+def estimate_application(scenario: Scenario, book: PriceBook, catalog: Catalog) -> Result:
+    """An application's services priced together on each option (engine.application_bill)."""
+    length = profile_length(scenario)
+    weights = tuple(hour_weights(length, scenario.hours_per_month)) if length else ()
+    plan = UsagePlan(hours_per_month=scenario.hours_per_month, profile_weights=weights)
+    ctx = Context(scenario=scenario, plan=plan, book=book, catalog=catalog)
+    with engine_precision():
+        plans = service_plans(scenario)
+        options = [price_option(ctx, code, application_pricing(ctx, code, plans)) for code in scenario.options]
+        summary = application_summary(plans)
+    return Result(
+        region=scenario.region,
+        hours_per_month=scenario.hours_per_month,
+        snapshot=book.snapshot,
+        options=options,
+        profile_weights=weights,
+        usage_summary=summary,
+        assumptions=assumptions(scenario, plans),
+    )
+
+
+def application_pricing(ctx: Context, code: str, plans: list[ServicePlan]) -> Callable[[], OptionResult]:
+    """How option `code` prices the application: ECS on EC2 packs all its services onto one cluster; the
+    others price each service their way and add what they share (engine.application_bill)."""
+    if code == ecs_ec2.OPTION:
+        return lambda: ecs_ec2_cluster.price(ctx, plans)
+    return lambda: price_application(ctx, code, PRICERS[code], plans)
+
+
+def assumptions(scenario: Scenario, plans: list[ServicePlan] | None = None) -> dict[str, object]:
+    """What the prices rest on besides the workload: every result restates it. A service that autoscales on
+    CPU is priced at the CPU use its simulation finds."""
+    workloads = [p.scenario.workload for p in plans] if plans else [s.workload for s in scenario.application]
+    uses = [w.cpu_utilization_percent for w in workloads if w is not None]
+    names = [p.name for p in plans] if plans else [s.name for s in scenario.application]
     return {
-        "cpu_utilization_percent": scenario.workload.cpu_utilization_percent,
+        "cpu_utilization_percent": uses[0] if len(set(uses)) == 1 else None,
+        **({"cpu_utilization_percent_by_service": dict(zip(names, uses, strict=True))} if len(names) > 1 else {}),
         "min_zones": scenario.resilience.min_zones,
         "hours_per_month": scenario.hours_per_month,
         "app_runner_existing_account": scenario.option_settings.app_runner.existing_account,
     }
 
 
-def price_option(ctx: Context, code: str) -> OptionResult:
+def price_option(ctx: Context, code: str, pricing: Callable[[], OptionResult] | None = None) -> OptionResult:
     label = ctx.label(code)
     try:
-        return PRICERS[code](ctx)
+        return pricing() if pricing else PRICERS[code](ctx)
     except NotAvailable as exc:
         reason = str(exc)
     except PriceMissing as missing:

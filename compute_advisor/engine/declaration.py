@@ -113,12 +113,12 @@ class Declared(BaseModel):
             # A JSON number read as a float goes through its shortest text, never its binary value.
             if isinstance(value, float):
                 cleaned[name] = Decimal(repr(value))
-            if isinstance(value, str | Decimal) and _too_many_digits(value):
+            if isinstance(value, str | Decimal) and too_many_digits(value):
                 cleaned[name] = "too-many-digits"
         return cleaned
 
 
-def _too_many_digits(value: str | Decimal) -> bool:
+def too_many_digits(value: str | Decimal) -> bool:
     """A number whose text, written out in full, would be longer than any real amount (1E-100000000)."""
     if isinstance(value, str):
         if len(value) > 2 * MAX_NUMBER_DIGITS:
@@ -178,9 +178,10 @@ def _union_tags(model: type[BaseModel]) -> frozenset[str]:
     for field in model.model_fields.values():
         members = _members(field.annotation)
         for member in members:
-            kind = member.model_fields.get("kind")
-            if kind is not None and len(members) > 1:  # a union told apart by its kind (not Trigger | None)
-                tags.update(str(v) for v in get_args(kind.annotation))
+            # A union told apart by its `kind` (usage) or `type` (a scaling policy); not Trigger | None.
+            tag = member.model_fields.get("kind") or member.model_fields.get("type")
+            if tag is not None and len(members) > 1:
+                tags.update(str(v) for v in get_args(tag.annotation))
             tags |= _union_tags(member)
     return frozenset(tags)
 

@@ -107,21 +107,25 @@ def charge_load_balancer(
     *,
     kind: str,
     share: int = 1,
+    ours: int = 1,
     hours: Decimal | None = None,
 ) -> None:
     """An ALB or NLB running all month: hours (a partial hour bills as a whole one) and capacity units.
 
-    `share`: how many services split one load balancer's hourly charge (ECS Express Mode).
+    `share`: how many services split one load balancer's hourly charge (ECS Express Mode), `ours` of them
+    priced here.
     """
     if kind == "none":
         return
     hours = Decimal(ceil_int(hours if hours is not None else scenario.hours_per_month))
     name = "Application Load Balancer" if kind == "alb" else "Network Load Balancer"
     shared = f", shared by {share} services" if share > 1 else ""
+    if 1 < ours < share:
+        shared += f", {ours} of them this application's"
     bill.hourly(
         *keys.LOAD_BALANCER_HOURS[kind].at(),
         hours=hours,
-        per=Decimal(1) / share,
+        per=Decimal(ours) / share,
         description=f"{name} hours{shared}",
         category="load_balancer",
     )
@@ -146,7 +150,7 @@ def charge_load_balancer(
         bill.hourly(
             *keys.PUBLIC_IPV4_IN_USE.at(),
             hours=hours,
-            per=Decimal(LOAD_BALANCER_AZS) / share,
+            per=Decimal(LOAD_BALANCER_AZS * ours) / share,
             description=f"Public IPv4 addresses of the load balancer ({LOAD_BALANCER_AZS} Availability Zones{shared})",
             category="load_balancer",
             required=False,

@@ -25,6 +25,9 @@ class LineItem:
     # For an hourly profile: how the quantity falls over the profile's hours. None for a charge that runs all
     # month whatever the profile (a load balancer, a plan, transfer): it is spread over the month's hours.
     shares: HourShares | None = field(default=None, compare=False)
+    # The application's service this line is for; None for what its services share (a cluster's instances,
+    # the load balancer in front, data transfer out) and for a one-service scenario.
+    service: str | None = None
 
     def cost_by_hour(self, weights: Sequence[Decimal]) -> list[Decimal]:
         """This line's cost, attributed to each hour of the profile whose month weights are `weights`."""
@@ -47,6 +50,29 @@ class LineItem:
 
 
 @dataclass
+class ServiceResult:
+    """One service of an application within an option: its configuration, the replicas it runs each hour,
+    and its part of the option's cost (its own lines and its attributed share of the shared ones)."""
+
+    name: str
+    configuration: dict[str, Any] = field(default_factory=dict)
+    replicas_by_hour: tuple[int, ...] | None = None
+    # This service's weight when the shared lines are attributed (see OptionResult.shared_rule).
+    weight: Decimal = ZERO
+    fronted: bool = True
+    monthly_cost: Decimal = ZERO
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "monthly_cost": str(self.monthly_cost),
+            "replicas_by_hour": list(self.replicas_by_hour) if self.replicas_by_hour is not None else None,
+            "load_balanced": self.fronted,
+            "configuration": _jsonable(self.configuration),
+        }
+
+
+@dataclass
 class OptionResult:
     option: str
     label: str
@@ -59,6 +85,9 @@ class OptionResult:
     missing_prices: list[str] = field(default_factory=list)
     # Why a priced option is left out of the ranking (App Runner for an account that cannot sign up), if it is.
     unranked_reason: str = ""
+    # For an application: each service's part, and the rule its shared lines were attributed by.
+    services: list[ServiceResult] | None = None
+    shared_rule: str = ""
 
     @property
     def ranked(self) -> bool:
@@ -108,12 +137,65 @@ class OptionResult:
             "monthly_cost": str(self.monthly_cost),
             "yearly_cost": str(self.yearly_cost),
             "configuration": _jsonable(self.configuration),
-            "line_items": [line.to_json() for line in self.line_items],
+            "line_items": [self.line_json(line) for line in self.line_items],
             "warnings": self.warnings,
             "missing_prices": self.missing_prices,
             "ranked": self.ranked,
             **({"unranked_reason": self.unranked_reason} if self.unranked_reason else {}),
+            **self._services_json(),
         }
+
+    def _services_json(self) -> dict[str, Any]:
+        if self.services is None:
+            return {}
+        return {"services": [s.to_json() for s in self.services], "shared_cost_rule": self.shared_rule}
+
+    def line_json(self, line: LineItem) -> dict[str, Any]:
+        data = line.to_json()
+        if self.services is not None:
+            data["service"] = line.service
+        return data
+
+    def attribute_shared(self) -> None:
+        """Each service's monthly cost: its own lines and a part of the shared ones (SHARED_RULE), in cents that
+        add up to the option's monthly cost."""
+        assert self.services is not None
+        own = {s.name: ZERO for s in self.services}
+        front, cluster = ZERO, ZERO
+        for line in self.line_items:
+            if line.service is not None:
+                own[line.service] += line.cost
+            elif line.category in FRONT_CATEGORIES:
+                front += line.cost
+            else:
+                cluster += line.cost
+        fronted = [s for s in self.services if s.fronted] or self.services
+        by_front = _proportions({s.name: own[s.name] for s in fronted})
+        by_cluster = _proportions(
+            {s.name: s.weight for s in self.services} if any(s.weight for s in self.services) else own
+        )
+        parts = [
+            own[s.name] + front * by_front.get(s.name, ZERO) + cluster * by_cluster.get(s.name, ZERO)
+            for s in self.services
+        ]
+        for service, cost in zip(self.services, cents_adding_up(parts, self.monthly_cost), strict=True):
+            service.monthly_cost = cost
+
+
+# How an application's shared lines reach its services (every result states it).
+FRONT_CATEGORIES = ("load_balancer", "transfer")
+SHARED_RULE = (
+    "The load balancer and data transfer out are shared by the services behind the load balancer, in proportion "
+    "to their own cost; a shared cluster's instances, volumes and addresses by each service's share of the "
+    "vCPU-hours and memory-hours its tasks reserve (half each); anything else in proportion to their own cost."
+)
+
+
+def _proportions(weights: dict[str, Decimal]) -> dict[str, Decimal]:
+    total = sum(weights.values(), ZERO)
+    if not total:
+        return {name: Decimal(1) / len(weights) for name in weights} if weights else {}
+    return {name: weight / total for name, weight in weights.items()}
 
 
 def _decimals(value: Decimal) -> int:

@@ -20,8 +20,11 @@ from compute_advisor.engine.declaration import (
     choice,
     labelled,
     parse,
+    too_many_digits,
 )
 from compute_advisor.engine.reference import SERVICE_CODES as OPTION_CODES
+from compute_advisor.engine.scaling import DAYS as DAY_NAMES
+from compute_advisor.engine.scaling import simulate
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 MAX_REPLICAS = 5000
@@ -33,7 +36,7 @@ GP3_BASELINE_THROUGHPUT = 125
 GP3_IOPS_PER_GIB = 500
 GP3_THROUGHPUT_PER_IOPS = Decimal("0.25")
 
-__all__ = ["OPTION_CODES", "Scenario", "ScenarioError", "parse_scenario"]
+__all__ = ["OPTION_CODES", "Scenario", "ScenarioError", "Service", "parse_scenario"]
 
 
 def _replicas(title: str, description: str, *, example: int | None = None) -> Any:
@@ -95,7 +98,12 @@ class Workload(Declared):
     )
 
 
-USAGE_KINDS = {"always_on": "Always on", "scheduled": "Scheduled runs", "hourly": "Hourly profile"}
+USAGE_KINDS = {
+    "always_on": "Always on",
+    "scheduled": "Scheduled runs",
+    "hourly": "Hourly profile",
+    "autoscaling": "Service Auto Scaling",
+}
 
 
 def _kind(description: str) -> Any:
@@ -167,7 +175,152 @@ class Hourly(Declared):
         return value
 
 
-Usage = Annotated[AlwaysOn | Scheduled | Hourly, Field(discriminator="kind")]
+SCALING_METRICS = {
+    "cpu": "CPU (vCPU in use)",
+    "memory": "Memory (GiB in use)",
+    "requests_per_target": "Requests per target (requests a second arriving)",
+}
+
+
+def _demand_item(value: Any) -> Any:
+    """One demand value as the scenario's own numbers are read: no booleans, no float's binary value, no
+    number of a million digits."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str | Decimal) and too_many_digits(value):
+        return "too-many-digits"
+    return value
+
+
+class TargetTracking(Declared):
+    """Keep the metric at `target`: desired replicas = ceil(demand / (per-replica capacity x target / 100)),
+    or ceil(requests a second x 60 / target) for requests per target (a target per minute, as AWS's
+    ALBRequestCountPerTarget)."""
+
+    type: Literal["target_tracking"] = choice(
+        title="Scaling policy", description="target_tracking or step.", labels={"target_tracking": "Target tracking"}
+    )
+    metric: Literal["cpu", "memory", "requests_per_target"] = choice(
+        "cpu", title="Metric", description="What the demand measures.", labels=SCALING_METRICS
+    )
+    target: Decimal = amount(
+        gt=0,
+        le=10**7,
+        title="Target",
+        description="Percent of a replica's vCPU or memory (cpu, memory: at most 100), or requests per target "
+        "per minute (requests_per_target).",
+        example=60,
+    )
+
+    @model_validator(mode="after")
+    def _percent_at_most_100(self) -> TargetTracking:
+        if self.metric != "requests_per_target" and self.target > 100:
+            raise FieldErrors({"target": [f"is a percentage of a replica's {self.metric}: at most 100"]})
+        return self
+
+
+class Step(Declared):
+    """One step adjustment: when the metric is above `above`, add `add` replicas."""
+
+    above: Decimal = amount(ge=0, le=10**7, title="Above", description="The metric's threshold.", example=70)
+    add: int = Field(ge=1, le=MAX_REPLICAS, title="Add", description="Replicas to add.")
+
+
+class StepScaling(Declared):
+    """Each hour starts from the last hour's replicas: above a step's threshold the largest such step adds
+    its replicas, below `below` `remove` go; then the min and max in force clamp it."""
+
+    type: Literal["step"] = choice(
+        title="Scaling policy", description="target_tracking or step.", labels={"step": "Step"}
+    )
+    metric: Literal["cpu", "memory", "requests_per_target"] = choice(
+        "cpu", title="Metric", description="What the demand measures.", labels=SCALING_METRICS
+    )
+    steps: list[Step] = Field(min_length=1, max_length=20, title="Steps", description="Scale-out steps.")
+    below: Decimal | None = amount(
+        None, ge=0, le=10**7, title="Scale in below", description="The metric under which replicas are removed."
+    )
+    remove: int = Field(default=1, ge=1, le=MAX_REPLICAS, title="Remove", description="Replicas removed a step in.")
+
+    @model_validator(mode="after")
+    def _thresholds_apart(self) -> StepScaling:
+        thresholds = [step.above for step in self.steps]
+        if len(set(thresholds)) != len(thresholds):
+            raise FieldErrors({"steps": ["each step needs its own threshold"]})
+        if self.below is not None and self.below >= min(thresholds):
+            raise FieldErrors({"below": ["must be under the lowest step's threshold"]})
+        return self
+
+
+ScalingPolicy = Annotated[TargetTracking | StepScaling, Field(discriminator="type")]
+
+
+class ScheduledAction(Declared):
+    """Sets the min and/or max replicas for the hours it covers (UTC): from_hour included, to_hour not."""
+
+    days: Literal["all", "weekdays", "weekends"] | list[Literal[DAY_NAMES]] = Field(  # type: ignore[valid-type]
+        default="all", title="Days", description="all, weekdays, weekends, or a list of day names."
+    )
+    from_hour: int = Field(ge=0, le=23, title="From hour", description="The first hour it covers (UTC).")
+    to_hour: int = Field(ge=1, le=24, title="To hour", description="The hour it ends, not included (UTC).")
+    min_replicas: int | None = Field(
+        default=None, ge=0, le=MAX_REPLICAS, title="Min replicas", description="The min in force in these hours."
+    )
+    max_replicas: int | None = Field(
+        default=None, ge=1, le=MAX_REPLICAS, title="Max replicas", description="The max in force in these hours."
+    )
+
+    @model_validator(mode="after")
+    def _a_window_that_sets_something(self) -> ScheduledAction:
+        if self.to_hour <= self.from_hour:
+            raise FieldErrors({"to_hour": ["must be after from_hour (a window does not cross midnight)"]})
+        if self.min_replicas is None and self.max_replicas is None:
+            raise ValueError("sets neither min_replicas nor max_replicas")
+        if isinstance(self.days, list) and (not self.days or len(set(self.days)) != len(self.days)):
+            raise FieldErrors({"days": ["names each day once, and at least one"]})
+        return self
+
+
+class Autoscaling(Declared):
+    """Service Auto Scaling, simulated hour by hour: a policy follows the demand between the min and max in
+    force (engine.scaling)."""
+
+    kind: Literal["autoscaling"] = _kind("autoscaling: replicas follow a demand, as Service Auto Scaling does.")
+    min_replicas: int = Field(ge=0, le=MAX_REPLICAS, title="Min replicas", description="The fewest it runs.")
+    max_replicas: int = Field(ge=1, le=MAX_REPLICAS, title="Max replicas", description="The most it runs.")
+    demand_by_hour: list[Annotated[Decimal, Field(ge=0, le=10**9, allow_inf_nan=False)]] = Field(
+        title="Demand by hour",
+        description="24 values (a day, every day) or 168 (a week, Monday 00:00 first, UTC): vCPU in use (cpu), "
+        "GiB in use (memory) or requests a second (requests_per_target).",
+        json_schema_extra={"minItems": 24, "maxItems": 168},
+    )
+    policy: ScalingPolicy
+    schedule: list[ScheduledAction] = Field(
+        default_factory=list, max_length=50, title="Scheduled actions", description="Min/max for some hours."
+    )
+
+    @field_validator("demand_by_hour", mode="before")
+    @classmethod
+    def _demand_numbers(cls, value: Any) -> Any:
+        return [_demand_item(v) for v in value] if isinstance(value, list) else value
+
+    @field_validator("demand_by_hour")
+    @classmethod
+    def _demand_a_day_or_a_week(cls, value: list[Decimal]) -> list[Decimal]:
+        if len(value) not in (24, 168):
+            raise ValueError(f"must hold 24 (a day) or 168 (a week) hourly values, not {len(value)}")
+        return value
+
+    @model_validator(mode="after")
+    def _min_under_max(self) -> Autoscaling:
+        if self.min_replicas > self.max_replicas:
+            raise FieldErrors({"min_replicas": ["must be at most max_replicas"]})
+        return self
+
+
+Usage = Annotated[AlwaysOn | Scheduled | Hourly | Autoscaling, Field(discriminator="kind")]
 
 
 def _traffic(title: str, description: str, *, gt: float | None = None, le: float = 10**7) -> Any:
@@ -346,12 +499,73 @@ class OptionSettings(Declared):
     ecs_express: EcsExpressSettings = EcsExpressSettings()
 
 
-class Scenario(Declared):
-    """A workload to price on every way of running it (docs/CONTRACT.md)."""
+_SERVICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+MAX_SERVICES = 50
 
-    region: str = Field(title="Region", description="An AWS region code, e.g. us-east-1.", examples=["us-east-1"])
+
+class Service(Declared):
+    """One service of an application: its own task size and load; the load balancer may front it."""
+
+    name: str = Field(
+        min_length=1,
+        max_length=63,
+        title="Service name",
+        description="Letters, digits, '-', '_' or '.', as ECS names a service, e.g. web.",
+        examples=["web"],
+    )
     workload: Workload
     usage: Usage
+    load_balanced: StrictBool | None = Field(
+        default=None,
+        title="Behind the load balancer",
+        description="Whether the load balancer fronts it; by default every service but scheduled runs.",
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _ecs_name(cls, value: str) -> str:
+        if not _SERVICE_NAME.match(value):
+            raise ValueError("must start with a letter or digit and hold only letters, digits, '-', '_' or '.'")
+        return value
+
+    @property
+    def fronted(self) -> bool:
+        """Whether the load balancer fronts this service (scheduled runs are not fronted unless told)."""
+        if self.load_balanced is not None:
+            return self.load_balanced
+        return not isinstance(self.usage, Scheduled)
+
+    @model_validator(mode="after")
+    def _scales_to_something(self) -> Service:
+        check_scaling(self.usage, self.workload)
+        return self
+
+
+def check_scaling(usage: Any, workload: Workload) -> None:
+    """An autoscaling usage must run a replica in some hour, and may not need more than its max can give."""
+    if not isinstance(usage, Autoscaling):
+        return
+    if not any(simulate(usage, workload).replicas_by_hour):
+        raise FieldErrors({"usage.min_replicas": ["with this demand the service runs no replica in any hour"]})
+
+
+class Scenario(Declared):
+    """A workload, or an application of several services, to price on every way of running it
+    (docs/CONTRACT.md)."""
+
+    region: str = Field(title="Region", description="An AWS region code, e.g. us-east-1.", examples=["us-east-1"])
+    workload: Workload | None = Field(
+        default=None, description="What one replica needs (the one-service form; or give services)."
+    )
+    usage: Usage | None = Field(default=None, description="How many replicas run when (the one-service form).")
+    services: list[Service] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_SERVICES,
+        title="Services",
+        description="An application's services (1 to 50), each with its workload and usage, instead of the "
+        "top-level workload and usage.",
+    )
     hours_per_month: Decimal = amount(
         730, ge=1, le=744, title="Hours a month", description="730 is AWS's convention; at most 744."
     )
@@ -404,33 +618,84 @@ class Scenario(Declared):
         return value
 
     @model_validator(mode="after")
-    def _runs_fit_in_the_month(self) -> Scenario:
-        usage = self.usage
-        if isinstance(usage, Scheduled):
-            hours = usage.runs_per_day * usage.minutes_per_run * usage.days_per_month / 60
-            if hours > self.hours_per_month:
-                raise ValueError(
-                    f"the runs take {hours.normalize():f} hours a month, more than hours_per_month "
-                    f"({self.hours_per_month.normalize():f})"
+    def _one_form(self) -> Scenario:
+        """Either the top-level workload and usage (one service) or services, never both."""
+        if self.services is not None:
+            given = [name for name in ("workload", "usage") if getattr(self, name) is not None]
+            if given:
+                raise FieldErrors(
+                    {name: ["give services or the top-level workload and usage, not both"] for name in given}
                 )
+            names = [service.name for service in self.services]
+            repeated = sorted({n for n in names if names.count(n) > 1})
+            if repeated:
+                raise FieldErrors({"services": [f"names {', '.join(repeated)} more than once"]})
+            return self
+        missing = {name: ["is required"] for name in ("workload", "usage") if getattr(self, name) is None}
+        if missing:
+            raise FieldErrors(missing)
+        assert self.workload is not None
+        check_scaling(self.usage, self.workload)
         return self
+
+    @model_validator(mode="after")
+    def _runs_fit_in_the_month(self) -> Scenario:
+        for path, service in self._service_paths():
+            usage = service.usage
+            if isinstance(usage, Scheduled):
+                hours = usage.runs_per_day * usage.minutes_per_run * usage.days_per_month / 60
+                if hours > self.hours_per_month:
+                    raise FieldErrors(
+                        {
+                            f"{path}usage": [
+                                f"the runs take {hours.normalize():f} hours a month, more than hours_per_month "
+                                f"({self.hours_per_month.normalize():f})"
+                            ]
+                        }
+                    )
+        return self
+
+    def _service_paths(self) -> list[tuple[str, Service]]:
+        """Each service with the path its fields have in this scenario ("" for the one-service form)."""
+        if self.services is None:
+            return [("", self.application[0])] if self.workload is not None and self.usage is not None else []
+        return [(f"services.{index}.", service) for index, service in enumerate(self.services)]
+
+    @property
+    def application(self) -> tuple[Service, ...]:
+        """The services priced: the listed ones, or the one-service form as one service named after the
+        scenario ("app" when it has no name)."""
+        if self.services is not None:
+            return tuple(self.services)
+        assert self.workload is not None and self.usage is not None, "a checked scenario has one form"
+        return (_one_service(self.workload, self.usage),)
+
+    @property
+    def is_application(self) -> bool:
+        """Whether the results speak per service: several services, or a usage the engine simulates."""
+        return self.services is not None or isinstance(self.usage, Autoscaling)
 
     @model_validator(mode="after")
     def _within_aws_limits(self) -> Scenario:
         """AWS's limits on settings that depend on one another: breaking one is invalid input."""
         errors: dict[str, list[str]] = {}
-        workload, ec2 = self.workload, self.option_settings.ecs_ec2
-        if workload.os == "windows" and "fargate" in self.options and workload.ephemeral_storage_gib > 20:
-            errors["workload.ephemeral_storage_gib"] = [
-                "Fargate Windows tasks have no ephemeral storage setting (AWS gives them 20 GiB): leave it at 20, "
-                "or leave Fargate out of the options"
-            ]
-        if ec2.ebs_volume_type == "gp3":
-            most_iops = max(Decimal(GP3_BASELINE_IOPS), GP3_IOPS_PER_GIB * workload.disk_gib)
+        ec2 = self.option_settings.ecs_ec2
+        for path, service in self._service_paths():
+            workload = service.workload
+            if workload.os == "windows" and "fargate" in self.options and workload.ephemeral_storage_gib > 20:
+                errors[f"{path}workload.ephemeral_storage_gib"] = [
+                    "Fargate Windows tasks have no ephemeral storage setting (AWS gives them 20 GiB): leave it at "
+                    "20, or leave Fargate out of the options"
+                ]
+        disks = [(path, service.workload.disk_gib) for path, service in self._service_paths()]
+        if ec2.ebs_volume_type == "gp3" and disks:
+            # The cluster's instances share one volume setting: the smallest root volume bounds its IOPS.
+            disk_path, disk_gib = min(disks, key=lambda item: item[1])
+            most_iops = max(Decimal(GP3_BASELINE_IOPS), GP3_IOPS_PER_GIB * disk_gib)
             if ec2.ebs_iops > most_iops:
                 errors["option_settings.ecs_ec2.ebs_iops"] = [
                     f"a gp3 volume has at most {GP3_IOPS_PER_GIB} IOPS per GiB: {_plain(most_iops)} for "
-                    f"{_plain(workload.disk_gib)} GiB (workload.disk_gib)"
+                    f"{_plain(disk_gib)} GiB ({disk_path}workload.disk_gib)"
                 ]
             most_throughput = max(Decimal(GP3_BASELINE_THROUGHPUT), ec2.ebs_iops * GP3_THROUGHPUT_PER_IOPS)
             if ec2.ebs_throughput_mibps > most_throughput:
@@ -444,8 +709,23 @@ class Scenario(Declared):
 
     @property
     def peak_replicas(self) -> int:
+        """The most replicas the one-service form runs at once (an autoscaling usage: as simulated)."""
         usage = self.usage
-        return max(usage.replicas_by_hour) if isinstance(usage, Hourly) else usage.replicas
+        assert usage is not None and self.workload is not None, "the one-service form"
+        return peak_replicas(usage, self.workload)
+
+
+def peak_replicas(usage: Any, workload: Workload) -> int:
+    if isinstance(usage, Hourly):
+        return max(usage.replicas_by_hour)
+    if isinstance(usage, Autoscaling):
+        return max(simulate(usage, workload).replicas_by_hour)
+    replicas: int = usage.replicas
+    return replicas
+
+
+def _one_service(workload: Workload, usage: Any) -> Service:
+    return Service.model_construct(name="app", workload=workload, usage=usage, load_balanced=None)
 
 
 def _plain(value: Decimal | int) -> str:

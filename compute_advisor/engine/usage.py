@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from compute_advisor.engine.money import ZERO
-from compute_advisor.engine.scenario import AlwaysOn, Hourly, Scenario, Scheduled
+from compute_advisor.engine.scenario import (
+    AlwaysOn,
+    Autoscaling,
+    Hourly,
+    Scenario,
+    Scheduled,
+    TargetTracking,
+)
 
 
 @dataclass(frozen=True)
@@ -155,8 +162,28 @@ def _count(value: Decimal | int, one: str, many: str | None = None) -> str:
 
 def usage_summary(scenario: Scenario, plan: UsagePlan) -> str:
     """The usage in words and numbers, as results and reports restate it (scheduled runs say their tasks)."""
-    usage = scenario.usage
+    return usage_words(scenario.usage, plan)
+
+
+def usage_words(usage: object, plan: UsagePlan) -> str:
     hours = plan.hours_per_month
+    if isinstance(usage, Autoscaling):
+        policy = usage.policy
+        metric = {"cpu": "CPU", "memory": "memory", "requests_per_target": "requests per target"}[policy.metric]
+        if isinstance(policy, TargetTracking):
+            unit = "" if policy.metric == "requests_per_target" else "%"
+            how = f"target tracking at {plain_number(policy.target)}{unit} {metric}"
+        else:
+            how = f"step scaling on {metric}"
+        scheduled = (
+            f", {len(usage.schedule)} scheduled action{'s' if len(usage.schedule) != 1 else ''}"
+            if usage.schedule
+            else ""
+        )
+        return (
+            f"Service Auto Scaling between {usage.min_replicas} and {usage.max_replicas} replicas, {how}{scheduled}: "
+            f"{_count(plan.replica_hours, 'replica-hour')} a month."
+        )
     if isinstance(usage, Scheduled):
         task_hours = plan.replica_hours
         return (
@@ -177,3 +204,7 @@ def usage_summary(scenario: Scenario, plan: UsagePlan) -> str:
         f"Always on: {_count(usage.replicas, 'replica')} for {_count(hours, 'hour')} a month: "
         f"{_count(plan.replica_hours, 'replica-hour')} a month."
     )
+
+
+def plain_number(value: Decimal) -> str:
+    return format(value.normalize(), "f")

@@ -29,6 +29,7 @@ CSV_COLUMNS = [
     "os",
     "usage",
     "price_snapshot",
+    "service",  # an application's service the line is for; empty for shared lines and one-service scenarios
 ]
 
 
@@ -36,19 +37,23 @@ def result_csv(result: Result, scenario: Scenario) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
+    # An application's services each have their own size and usage: the line's service column names it.
+    one = scenario.workload if scenario.services is None else None
     common = [
         result.region,
-        plain(scenario.workload.vcpu),
-        plain(scenario.workload.memory_gib),
-        scenario.workload.architecture,
-        scenario.workload.os,
-        scenario.usage.kind,
+        plain(one.vcpu) if one else "",
+        plain(one.memory_gib) if one else "",
+        one.architecture if one else "",
+        one.os if one else "",
+        scenario.usage.kind if scenario.usage else "application",
         f"{result.snapshot.id} ({result.snapshot.source}, {result.snapshot.as_of})",
     ]
     for option in result.listing:
         ranked = "true" if option.ranked else "false"
         if not option.available:
-            writer.writerow([option.option, option.label, "no", option.reason, "", "", "", "", "", "", ranked, *common])
+            writer.writerow(
+                [option.option, option.label, "no", option.reason, "", "", "", "", "", "", ranked, *common, ""]
+            )
             continue
         for line in option.line_items:
             writer.writerow(
@@ -65,6 +70,7 @@ def result_csv(result: Result, scenario: Scenario) -> str:
                     str(option.monthly_cost),
                     ranked,
                     *common,
+                    line.service or "",
                 ]
             )
     return out.getvalue()

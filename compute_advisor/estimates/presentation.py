@@ -120,12 +120,24 @@ def priced_for(result: Result) -> list[tuple[str, str]]:
     the figures: the usage, and the engine's assumptions (a cost means little without them)."""
     lines = [("Usage", result.usage_summary)] if result.usage_summary else []
     assumptions = result.assumptions
-    if "cpu_utilization_percent" in assumptions:
+    if assumptions.get("cpu_utilization_percent") is not None:
         percent = plain(Decimal(assumptions["cpu_utilization_percent"]))
         lines.append(
             (
                 "Average CPU use",
                 f"{percent} % of each replica's vCPU; burstable instances and Lightsail are judged by it.",
+            )
+        )
+    elif assumptions.get("cpu_utilization_percent_by_service"):
+        each = ", ".join(
+            f"{name} {plain(Decimal(value))} %"
+            for name, value in assumptions["cpu_utilization_percent_by_service"].items()
+        )
+        lines.append(
+            (
+                "Average CPU use",
+                f"{each} of each replica's vCPU (as simulated where a service scales on CPU); burstable instances "
+                "and Lightsail are judged by it.",
             )
         )
     if "min_zones" in assumptions:

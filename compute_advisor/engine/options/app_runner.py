@@ -13,8 +13,13 @@ from decimal import Decimal
 from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO
-from compute_advisor.engine.network import charge_data_transfer_out
-from compute_advisor.engine.options.base import Context, NotAvailable, fmt, no_purchase_model
+from compute_advisor.engine.options.base import (
+    Context,
+    NotAvailable,
+    charge_transfer,
+    fmt,
+    no_purchase_model,
+)
 from compute_advisor.engine.reference import AppRunnerSize
 from compute_advisor.engine.result import OptionResult
 from compute_advisor.engine.usage import BilledHours, billed_hours
@@ -38,7 +43,7 @@ def snap_size(
 
 
 def price(ctx: Context) -> OptionResult:
-    scenario, workload = ctx.scenario, ctx.scenario.workload
+    scenario, workload = ctx.scenario, ctx.workload
     settings = scenario.option_settings.app_runner
     result = OptionResult(option=OPTION, label=ctx.label(OPTION))
     bill = Bill(ctx.book, result)
@@ -125,7 +130,7 @@ def price(ctx: Context) -> OptionResult:
             required=False,
             what="App Runner build minutes",
         )
-    charge_data_transfer_out(bill, scenario)
+    charge_transfer(bill, ctx)
     result.configuration.update(
         {
             "instance_vcpu": size.vcpu,

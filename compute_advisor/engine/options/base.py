@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from compute_advisor.engine import price_keys
+from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.catalog import Catalog
+from compute_advisor.engine.network import charge_data_transfer_out, charge_load_balancer
 from compute_advisor.engine.pricebook import PriceBook
-from compute_advisor.engine.scenario import Scenario
+from compute_advisor.engine.scenario import Scenario, Workload
 from compute_advisor.engine.usage import UsagePlan
 
 
@@ -22,6 +24,15 @@ class Context:
     plan: UsagePlan
     book: PriceBook
     catalog: Catalog
+    # False when the option prices one service of an application: the charges its services share (the load
+    # balancer in front, data transfer out of the account) are then priced once, for the whole application.
+    shared_charges: bool = True
+
+    @property
+    def workload(self) -> Workload:
+        workload = self.scenario.workload
+        assert workload is not None, "an option prices one service at a time"
+        return workload
 
     @property
     def region(self) -> str:
@@ -77,3 +88,17 @@ def no_purchase_model(ctx: Context, label: str, *, allowed: tuple[str, ...] = ("
 
 def fmt(value: Decimal) -> str:
     return format(value.normalize(), "f")
+
+
+def charge_front(bill: Bill, ctx: Context, *, kind: str, share: int = 1) -> None:
+    """The load balancer in front of the service; for one service of an application, the kind it needs is
+    noted for the application's shared one instead."""
+    if ctx.shared_charges:
+        charge_load_balancer(bill, ctx.scenario, kind=kind, share=share)
+    bill.result.configuration["load_balancer"] = kind
+
+
+def charge_transfer(bill: Bill, ctx: Context) -> None:
+    """Data transfer out to the internet, whose free allowance and tiers are the account's: once per bill."""
+    if ctx.shared_charges:
+        charge_data_transfer_out(bill, ctx.scenario)

@@ -12,8 +12,8 @@ from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.capacity import DAY, Burst, instance_burst, replica_use, zone_spread
 from compute_advisor.engine.money import ZERO
-from compute_advisor.engine.network import charge_data_transfer_out, charge_load_balancer, charge_public_ipv4
-from compute_advisor.engine.options.base import Context, NotAvailable, fmt
+from compute_advisor.engine.network import charge_public_ipv4
+from compute_advisor.engine.options.base import Context, NotAvailable, charge_front, charge_transfer, fmt
 from compute_advisor.engine.options.ec2 import (
     Volume,
     charge_instances,
@@ -54,7 +54,7 @@ def fitting_types(ctx: Context) -> list[tuple[InstanceType, Decimal, Burst | Non
     """The instance types that hold one container, beside their hourly cost (surplus credits included) and
     their burst rules: vCPU and the memory the system leaves, and the CPU a T2's baseline sustains. The same
     for every replica count: worked out once per price book and workload."""
-    workload, scenario = ctx.scenario.workload, ctx.scenario
+    workload, scenario = ctx.workload, ctx.scenario
     key = (
         "beanstalk-fits",
         scenario.option_settings.beanstalk.instance_type,
@@ -68,7 +68,7 @@ def fitting_types(ctx: Context) -> list[tuple[InstanceType, Decimal, Burst | Non
 
 
 def _fitting_types(ctx: Context) -> list[tuple[InstanceType, Decimal, Burst | None]]:
-    scenario, workload = ctx.scenario, ctx.scenario.workload
+    scenario, workload = ctx.scenario, ctx.workload
     settings = scenario.option_settings.beanstalk
     candidates = priced_instance_types(ctx, architecture=workload.architecture)
     if not settings.instance_type:
@@ -107,7 +107,7 @@ def _fitting_types(ctx: Context) -> list[tuple[InstanceType, Decimal, Burst | No
 
 
 def price(ctx: Context) -> OptionResult:
-    scenario, workload = ctx.scenario, ctx.scenario.workload
+    scenario, workload = ctx.scenario, ctx.workload
     settings = scenario.option_settings.beanstalk
     result = OptionResult(option=OPTION, label=ctx.label(OPTION))
     bill = Bill(ctx.book, result)
@@ -153,8 +153,8 @@ def price(ctx: Context) -> OptionResult:
         if scenario.public_ipv4:
             charge_public_ipv4(bill, address_hours=hours, what="instances (one per instance)")
         kind = scenario.load_balancer if scenario.load_balancer in ("alb", "nlb") else "alb"
-        charge_load_balancer(bill, scenario, kind=kind)
-    charge_data_transfer_out(bill, scenario)
+        charge_front(bill, ctx, kind=kind)
+    charge_transfer(bill, ctx)
 
     result.configuration.update(
         {

@@ -47,7 +47,7 @@ def priced_instance_types(ctx: Context, *, architecture: str) -> list[tuple[Inst
 
 
 def _priced_instance_types(ctx: Context, *, architecture: str) -> list[tuple[InstanceType, Decimal]]:
-    if ctx.scenario.workload.os == "windows":
+    if ctx.workload.os == "windows":
         raise NotAvailable(
             f"The price snapshot has no Windows EC2 instance prices for {ctx.region}; a refresh from the AWS "
             "Price List adds them."
@@ -127,7 +127,7 @@ def charge_instances(
     if purchase == "spot":
         bill.result.warnings.append(SPOT_WARNING)
     if burst is not None:
-        use = replica_use(ctx.scenario.workload)
+        use = replica_use(ctx.workload)
         mode = (
             "unlimited mode (the default): CPU above it is charged as surplus credits"
             if burst.unlimited
@@ -140,7 +140,7 @@ def charge_instances(
         bill.result.warnings.append(
             f"{instance.name} is burstable: it sustains {fmt_gb(burst.baseline_percent)}% of each vCPU "
             f"({fmt_gb(burst.baseline_vcpu)} vCPU), in {mode}. Each replica is taken to keep "
-            f"{fmt_gb(ctx.scenario.workload.cpu_utilization_percent)}% of its vCPU busy ({fmt_gb(use)} vCPU)."
+            f"{fmt_gb(ctx.workload.cpu_utilization_percent)}% of its vCPU busy ({fmt_gb(use)} vCPU)."
         )
 
 

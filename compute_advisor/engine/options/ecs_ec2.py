@@ -20,12 +20,10 @@ from compute_advisor.engine.capacity import (
 )
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.network import (
-    charge_data_transfer_out,
-    charge_load_balancer,
     charge_public_ipv4,
     load_balancer_kind,
 )
-from compute_advisor.engine.options.base import Context, NotAvailable, fmt
+from compute_advisor.engine.options.base import Context, NotAvailable, charge_front, charge_transfer, fmt
 from compute_advisor.engine.options.ec2 import (
     EC2_MINIMUM_SECONDS,
     Volume,
@@ -78,7 +76,7 @@ def fit_sustained(ctx: Context, fitted: Fit | None) -> tuple[Fit | None, Burst |
     if fitted is None:
         return None, None
     burst = instance_burst(fitted.instance_type, ctx.catalog.burstable)
-    limit = tasks_within_baseline(burst, replica_use(ctx.scenario.workload))
+    limit = tasks_within_baseline(burst, replica_use(ctx.workload))
     if limit is None or limit >= fitted.tasks_per_instance:
         return fitted, burst
     if limit < 1:
@@ -95,7 +93,7 @@ def surplus(ctx: Context, fitted: Fit, burst: Burst | None) -> BilledHours | Non
     hours = surplus_vcpu_hours(
         plan,
         machines=instances(ctx, fitted.tasks_per_instance),
-        use=replica_use(ctx.scenario.workload),
+        use=replica_use(ctx.workload),
         burst=burst,
         run_hours=run_hours,
     )
@@ -135,7 +133,7 @@ def shortlist(
     key = (
         "ec2-capacity",
         tuple(sorted(t.name for t, _ in candidates)) if settings.instance_types else "all",
-        ctx.scenario.workload.architecture,
+        ctx.workload.architecture,
         ctx.scenario.purchase,
         settings.network_mode,
         settings.eni_trunking,
@@ -239,7 +237,7 @@ def exact_cost(
 
 def candidate_types(ctx: Context) -> list[tuple[InstanceType, Decimal]]:
     """The priced types worth comparing: the pinned ones, or those no other type beats on every count."""
-    workload, settings = ctx.scenario.workload, ctx.scenario.option_settings.ecs_ec2
+    workload, settings = ctx.workload, ctx.scenario.option_settings.ecs_ec2
     candidates = priced_instance_types(ctx, architecture=workload.architecture)
     if not settings.instance_types:
         table = ctx.catalog.eni_trunking
@@ -267,7 +265,7 @@ def candidate_types(ctx: Context) -> list[tuple[InstanceType, Decimal]]:
 
 
 def price(ctx: Context) -> OptionResult:
-    scenario, workload = ctx.scenario, ctx.scenario.workload
+    scenario, workload = ctx.scenario, ctx.workload
     settings = scenario.option_settings.ecs_ec2
     result = OptionResult(option=OPTION, label=ctx.label(OPTION))
     bill = Bill(ctx.book, result)
@@ -309,8 +307,8 @@ def price(ctx: Context) -> OptionResult:
     if scenario.public_ipv4:
         charge_public_ipv4(bill, address_hours=hours, what="instances (one per instance)")
     serves = ctx.plan.runs is None and (ctx.plan.peak_replicas > 1 or scenario.traffic.requests_per_second > 0)
-    charge_load_balancer(bill, scenario, kind=load_balancer_kind(scenario, serves_traffic=serves))
-    charge_data_transfer_out(bill, scenario)
+    charge_front(bill, ctx, kind=load_balancer_kind(scenario, serves_traffic=serves))
+    charge_transfer(bill, ctx)
     charge_trigger(bill, scenario)
 
     replicas = ctx.plan.peak_replicas

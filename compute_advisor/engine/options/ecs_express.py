@@ -8,8 +8,7 @@ Mode services in a VPC share, and public IPs on tasks in public subnets.
 from __future__ import annotations
 
 from compute_advisor.engine.bill import Bill
-from compute_advisor.engine.network import charge_data_transfer_out, charge_load_balancer
-from compute_advisor.engine.options.base import Context, NotAvailable, no_purchase_model
+from compute_advisor.engine.options.base import Context, NotAvailable, charge_front, charge_transfer, no_purchase_model
 from compute_advisor.engine.options.fargate import charge_fargate_tasks
 from compute_advisor.engine.result import OptionResult
 
@@ -21,7 +20,7 @@ def price(ctx: Context) -> OptionResult:
     result = OptionResult(option=OPTION, label=ctx.label(OPTION))
     bill = Bill(ctx.book, result)
     no_purchase_model(ctx, result.label, allowed=("on_demand", "savings_plan_1y", "savings_plan_3y"))
-    if scenario.workload.os == "windows":
+    if ctx.workload.os == "windows":
         raise NotAvailable("ECS Express Mode runs Linux tasks only.")
     if ctx.plan.runs is not None:
         raise NotAvailable(
@@ -32,8 +31,8 @@ def price(ctx: Context) -> OptionResult:
     kind = "alb"
     if scenario.load_balancer in ("nlb", "none"):
         result.warnings.append("ECS Express Mode always puts the service behind an Application Load Balancer.")
-    charge_load_balancer(bill, scenario, kind=kind, share=share)
-    charge_data_transfer_out(bill, scenario)
+    charge_front(bill, ctx, kind=kind, share=share)
+    charge_transfer(bill, ctx)
     result.configuration.update({"services_sharing_alb": share, "load_balancer": kind})
     if share == 1:
         result.warnings.append(

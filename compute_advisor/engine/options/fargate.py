@@ -14,14 +14,14 @@ from compute_advisor.engine import price_keys as keys
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO, ceil_int
 from compute_advisor.engine.network import (
-    charge_data_transfer_out,
-    charge_load_balancer,
     charge_public_ipv4,
     load_balancer_kind,
 )
 from compute_advisor.engine.options.base import (
     Context,
     NotAvailable,
+    charge_front,
+    charge_transfer,
     fmt,
     no_purchase_model,
     require_purchase_rate,
@@ -100,7 +100,7 @@ def charge_fargate_tasks(
     minimum_tasks: int = 0,
 ) -> TaskSize:
     """Price the tasks themselves (vCPU, memory, OS licence, ephemeral storage, public IPs)."""
-    scenario, workload = ctx.scenario, ctx.scenario.workload
+    scenario, workload = ctx.scenario, ctx.workload
     result = bill.result
     plat = platform(workload.os, workload.architecture, spot=spot)
     vcpu_where = require_purchase_rate(ctx, *plat.vcpu.at(), f"Fargate vCPU ({plat.name})")
@@ -183,7 +183,7 @@ def price(ctx: Context) -> OptionResult:
     charge_fargate_tasks(bill, ctx, spot=ctx.scenario.purchase == "spot")
     serves = ctx.plan.runs is None and (ctx.plan.peak_replicas > 1 or ctx.scenario.traffic.requests_per_second > 0)
     kind = load_balancer_kind(ctx.scenario, serves_traffic=serves)
-    charge_load_balancer(bill, ctx.scenario, kind=kind)
-    charge_data_transfer_out(bill, ctx.scenario)
+    charge_front(bill, ctx, kind=kind)
+    charge_transfer(bill, ctx)
     charge_trigger(bill, ctx.scenario)
     return result

@@ -185,7 +185,7 @@ def fitting_bundles(ctx: Context) -> list[BundleFit]:
     """The priced bundles that hold one replica: of the workload's OS, IPv6-only when the scenario has no
     public IPv4 (they cost less), the pinned one only when pinned. The same for every replica count, so worked
     out once per price book and workload (the break-even sweep asks for many counts)."""
-    scenario, workload = ctx.scenario, ctx.scenario.workload
+    scenario, workload = ctx.scenario, ctx.workload
     key = (
         "lightsail-fits",
         workload.vcpu,
@@ -199,7 +199,7 @@ def fitting_bundles(ctx: Context) -> list[BundleFit]:
 
 
 def _fitting_bundles(ctx: Context) -> list[BundleFit]:
-    scenario, workload = ctx.scenario, ctx.scenario.workload
+    scenario, workload = ctx.scenario, ctx.workload
     pinned = scenario.option_settings.lightsail_instance.bundle
     bundles = [b for b in ctx.catalog.lightsail_bundles if b.platform == workload.os]
     if pinned:
@@ -239,7 +239,7 @@ def price_instance(ctx: Context) -> OptionResult:
     result = OptionResult(option=INSTANCE, label=ctx.label(INSTANCE))
     bill = Bill(ctx.book, result)
     no_purchase_model(ctx, result.label)
-    workload = scenario.workload
+    workload = ctx.workload
     replicas = ctx.plan.peak_replicas
     plan = cheapest_plan(ctx, fitting_bundles(ctx))
     bundle, count = plan.fit.bundle, plan.count
@@ -297,7 +297,7 @@ def price_instance(ctx: Context) -> OptionResult:
 
 
 def price_container(ctx: Context) -> OptionResult:
-    scenario, workload = ctx.scenario, ctx.scenario.workload
+    scenario, workload = ctx.scenario, ctx.workload
     result = OptionResult(option=CONTAINER, label=ctx.label(CONTAINER))
     bill = Bill(ctx.book, result)
     no_purchase_model(ctx, result.label)

@@ -1,0 +1,238 @@
+"""Service Auto Scaling, simulated hour by hour: the replicas a policy keeps for a demand, within the min and
+max that scheduled actions put in force.
+
+The model (docs/CONTRACT.md, "usage kind autoscaling"):
+- Target tracking: desired = ceil(demand / (per-replica capacity x target / 100)), the capacity being a
+  task's vCPU (cpu) or GiB (memory); for requests_per_target the target is requests per target per minute
+  (ALBRequestCountPerTarget), so desired = ceil(requests a second x 60 / target).
+- Step scaling: each hour starts from the previous hour's replicas (the first from the min in force). The
+  metric at those replicas (percent of their vCPU or memory, or requests per target per minute) above a
+  step's threshold adds the replicas of the largest such step; below `below` removes `remove`. An hour is
+  this model's smallest time: a cooldown shorter than an hour has no effect on it.
+- Then the min and max in force that hour clamp the result. Scheduled actions set the min and/or max for
+  the hours they cover, in UTC, from_hour included and to_hour excluded; a later action overrides an
+  earlier one, and a min set above the max raises the max with it.
+- A 24-hour demand repeats every day; a 168-hour one starts on Monday 00:00. A 24-hour demand with an action
+  on some days only is simulated over the week it implies.
+
+This module reads the scenario's declared objects through their attributes only, so the declaration can
+check a usage with it without an import running back up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol, cast
+
+from compute_advisor.engine.money import ZERO, ceil_int
+
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = frozenset(DAYS[:5])
+WEEKENDS = frozenset(DAYS[5:])
+HUNDRED = Decimal(100)
+
+
+class StepLike(Protocol):
+    @property
+    def above(self) -> Decimal: ...
+    @property
+    def add(self) -> int: ...
+
+
+class TargetPolicyLike(Protocol):
+    @property
+    def type(self) -> str: ...
+    @property
+    def metric(self) -> str: ...
+    @property
+    def target(self) -> Decimal: ...
+
+
+class StepPolicyLike(Protocol):
+    @property
+    def type(self) -> str: ...
+    @property
+    def metric(self) -> str: ...
+    @property
+    def steps(self) -> Sequence[StepLike]: ...
+    @property
+    def below(self) -> Decimal | None: ...
+    @property
+    def remove(self) -> int: ...
+
+
+class ActionLike(Protocol):
+    @property
+    def days(self) -> str | Sequence[str]: ...
+    @property
+    def from_hour(self) -> int: ...
+    @property
+    def to_hour(self) -> int: ...
+    @property
+    def min_replicas(self) -> int | None: ...
+    @property
+    def max_replicas(self) -> int | None: ...
+
+
+class AutoscalingLike(Protocol):
+    """The declared autoscaling usage (engine.scenario.Autoscaling), as this module reads it."""
+
+    @property
+    def min_replicas(self) -> int: ...
+    @property
+    def max_replicas(self) -> int: ...
+    @property
+    def demand_by_hour(self) -> Sequence[Decimal]: ...
+    @property
+    def policy(self) -> TargetPolicyLike | StepPolicyLike: ...
+    @property
+    def schedule(self) -> Sequence[ActionLike]: ...
+
+
+class WorkloadLike(Protocol):
+    @property
+    def vcpu(self) -> Decimal: ...
+    @property
+    def memory_gib(self) -> Decimal: ...
+
+
+@dataclass(frozen=True)
+class ScalingRun:
+    """What the simulation found, one value per hour of the simulated profile (24 or 168 hours)."""
+
+    demand_by_hour: tuple[Decimal, ...]
+    replicas_by_hour: tuple[int, ...]
+    min_by_hour: tuple[int, ...]
+    max_by_hour: tuple[int, ...]
+    metric: str
+    # Hours whose demand the max in force cannot keep at the policy's level (the target, or the top step).
+    hours_at_max_over_target: int
+    # The average share of the replicas' vCPU the demand keeps busy (cpu metric only; None otherwise).
+    cpu_utilization_percent: Decimal | None
+
+
+def days_of(action: ActionLike) -> frozenset[str]:
+    days = action.days
+    if isinstance(days, str):
+        return {"all": frozenset(DAYS), "weekdays": WEEKDAYS, "weekends": WEEKENDS}[days]
+    return frozenset(days)
+
+
+def profile_length(usage: AutoscalingLike) -> int:
+    """24 when every hour of the day is alike each day; else the week."""
+    if len(usage.demand_by_hour) == 168:
+        return 168
+    return 24 if all(days_of(action) == frozenset(DAYS) for action in usage.schedule) else 168
+
+
+def bounds(usage: AutoscalingLike, hour: int, length: int) -> tuple[int, int]:
+    """The min and max in force in `hour` of a profile of `length` hours."""
+    low, high = usage.min_replicas, usage.max_replicas
+    day = DAYS[hour // 24] if length == 168 else None
+    for action in usage.schedule:
+        covers_day = day is None or day in days_of(action)
+        if covers_day and action.from_hour <= hour % 24 < action.to_hour:
+            if action.min_replicas is not None:
+                low = action.min_replicas
+            if action.max_replicas is not None:
+                high = action.max_replicas
+    return low, max(high, low)
+
+
+def capacity(metric: str, workload: WorkloadLike) -> Decimal:
+    """One replica's capacity in the demand's unit: vCPU, GiB (requests have no such capacity)."""
+    return workload.vcpu if metric == "cpu" else workload.memory_gib
+
+
+def target_replicas(demand: Decimal, *, metric: str, target: Decimal, workload: WorkloadLike) -> int:
+    if metric == "requests_per_target":
+        return ceil_int(demand * 60 / target)
+    return ceil_int(demand / (capacity(metric, workload) * target / HUNDRED))
+
+
+def metric_at(demand: Decimal, replicas: int, *, metric: str, workload: WorkloadLike) -> Decimal | None:
+    """The policy's metric with `replicas` serving `demand`: percent of their capacity, or requests per target
+    per minute. None when no replica runs while there is demand (above every threshold)."""
+    if replicas == 0:
+        return None if demand > 0 else ZERO
+    if metric == "requests_per_target":
+        return demand * 60 / replicas
+    return demand * HUNDRED / (replicas * capacity(metric, workload))
+
+
+def step_replicas(
+    previous: int,
+    demand: Decimal,
+    *,
+    steps: Sequence[StepLike],
+    below: Decimal | None,
+    remove: int,
+    metric: str,
+    workload: WorkloadLike,
+) -> int:
+    value = metric_at(demand, previous, metric=metric, workload=workload)
+    matching = [step for step in steps if value is None or value > step.above]
+    if matching:
+        return previous + max(matching, key=lambda step: step.above).add
+    if below is not None and value is not None and value < below:
+        return previous - remove
+    return previous
+
+
+def simulate(usage: AutoscalingLike, workload: WorkloadLike) -> ScalingRun:
+    length = profile_length(usage)
+    demand = list(usage.demand_by_hour) * (length // len(usage.demand_by_hour))
+    policy = usage.policy
+    replicas: list[int] = []
+    lows: list[int] = []
+    highs: list[int] = []
+    over = 0
+    previous: int | None = None
+    for hour, need in enumerate(demand):
+        low, high = bounds(usage, hour, length)
+        if policy.type == "target_tracking":
+            tracking = cast(TargetPolicyLike, policy)
+            wanted = target_replicas(need, metric=policy.metric, target=tracking.target, workload=workload)
+            level = tracking.target
+        else:
+            stepping = cast(StepPolicyLike, policy)
+            start = low if previous is None else previous
+            wanted = step_replicas(
+                start,
+                need,
+                steps=stepping.steps,
+                below=stepping.below,
+                remove=stepping.remove,
+                metric=policy.metric,
+                workload=workload,
+            )
+            level = max(step.above for step in stepping.steps)
+        count = min(max(wanted, low), high)
+        at = metric_at(need, count, metric=policy.metric, workload=workload)
+        if count == high and (at is None or at > level):
+            over += 1
+        replicas.append(count)
+        lows.append(low)
+        highs.append(high)
+        previous = count
+    return ScalingRun(
+        demand_by_hour=tuple(demand),
+        replicas_by_hour=tuple(replicas),
+        min_by_hour=tuple(lows),
+        max_by_hour=tuple(highs),
+        metric=policy.metric,
+        hours_at_max_over_target=over,
+        cpu_utilization_percent=_cpu_use(demand, replicas, workload) if policy.metric == "cpu" else None,
+    )
+
+
+def _cpu_use(demand: Sequence[Decimal], replicas: Sequence[int], workload: WorkloadLike) -> Decimal | None:
+    """The replicas' average CPU use over the profile, weighted by the vCPU they hold each hour (demand beyond
+    what they hold is not work they do)."""
+    held = sum((r * workload.vcpu for r in replicas), ZERO)
+    if not held:
+        return None
+    busy = sum((min(d, r * workload.vcpu) for d, r in zip(demand, replicas, strict=True)), ZERO)
+    return busy * HUNDRED / held

@@ -1,0 +1,169 @@
+"""Service Auto Scaling, simulated hour by hour: target tracking, step scaling and scheduled min/max, worked by
+hand and from AWS's documented rules."""
+
+from decimal import Decimal
+
+import pytest
+
+from compute_advisor.engine.scaling import simulate
+from compute_advisor.engine.scenario import ScenarioError, parse_scenario
+from tests.factories import scenario_data
+
+DAY = 24
+
+
+def autoscaling(demand, policy, *, vcpu=1, memory_gib=2, low=1, high=20, schedule=()):
+    data = scenario_data()
+    data["workload"] = {"vcpu": vcpu, "memory_gib": memory_gib}
+    data["usage"] = {
+        "kind": "autoscaling",
+        "min_replicas": low,
+        "max_replicas": high,
+        "demand_by_hour": demand,
+        "policy": policy,
+        "schedule": list(schedule),
+    }
+    return parse_scenario(data)
+
+
+def run(scenario):
+    return simulate(scenario.usage, scenario.workload)
+
+
+def cpu(target):
+    return {"type": "target_tracking", "metric": "cpu", "target": target}
+
+
+def test_target_tracking_is_the_proportional_rule_aws_documents():
+    # Application Auto Scaling's target tracking sets capacity in proportion to the metric: 10 tasks at 75 %
+    # CPU with a 50 % target become 15. Ten 1-vCPU tasks at 75 % keep 7.5 vCPU busy.
+    s = autoscaling([Decimal("7.5")] * DAY, cpu(50), high=100)
+    assert run(s).replicas_by_hour == (15,) * DAY
+
+
+@pytest.mark.parametrize(
+    ("demand", "policy", "vcpu", "memory", "expected"),
+    [
+        ("6", cpu(60), 1, 2, 10),  # 6 / (1 x 0.6)
+        ("6.01", cpu(60), 1, 2, 11),  # a hair over rounds up
+        ("3", cpu(75), "0.5", 1, 8),  # 3 / 0.375
+        ("10", {"type": "target_tracking", "metric": "memory", "target": 80}, 1, 2, 7),  # 10 / 1.6 = 6.25
+        # ALBRequestCountPerTarget: 50 requests a second are 3,000 a minute; 1,000 per target a minute.
+        ("50", {"type": "target_tracking", "metric": "requests_per_target", "target": 1000}, 1, 2, 3),
+        ("50.1", {"type": "target_tracking", "metric": "requests_per_target", "target": 1000}, 1, 2, 4),
+    ],
+)
+def test_target_tracking_by_metric(demand, policy, vcpu, memory, expected):
+    s = autoscaling([demand] * DAY, policy, vcpu=vcpu, memory_gib=memory, high=100)
+    assert run(s).replicas_by_hour == (expected,) * DAY
+
+
+def test_the_min_and_max_clamp_what_the_policy_wants():
+    demand = [0] * 6 + [100] * 6 + [3] * 12  # 0, 167 and 5 replicas wanted at 60 %
+    result = run(autoscaling(demand, cpu(60), low=2, high=20))
+    assert result.replicas_by_hour == (2,) * 6 + (20,) * 6 + (5,) * 12
+    # The six hours at the max cannot keep CPU at the target.
+    assert result.hours_at_max_over_target == 6
+
+
+def test_scheduled_actions_set_the_min_on_weekdays_only_and_make_the_profile_a_week():
+    schedule = [{"days": "weekdays", "from_hour": 8, "to_hour": 18, "min_replicas": 4}]
+    result = run(autoscaling(["0.5"] * DAY, cpu(60), low=1, schedule=schedule))
+    assert len(result.replicas_by_hour) == 168
+    monday = result.replicas_by_hour[:DAY]
+    saturday = result.replicas_by_hour[5 * DAY : 6 * DAY]
+    assert monday == (1,) * 8 + (4,) * 10 + (1,) * 6  # from_hour included, to_hour not
+    assert saturday == (1,) * DAY
+    assert result.replicas_by_hour[4 * DAY : 5 * DAY] == monday  # Friday
+
+
+def test_a_schedule_for_every_day_keeps_a_day_profile_and_a_later_action_overrides():
+    schedule = [
+        {"days": "all", "from_hour": 0, "to_hour": 24, "max_replicas": 3},
+        {
+            "days": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+            "from_hour": 12,
+            "to_hour": 13,
+            "max_replicas": 6,
+        },
+    ]
+    result = run(autoscaling(["5"] * DAY, cpu(50), low=1, high=20, schedule=schedule))
+    assert len(result.replicas_by_hour) == DAY
+    assert result.replicas_by_hour == (3,) * 12 + (6,) + (3,) * 11
+
+
+def test_a_min_scheduled_above_the_max_raises_the_max_with_it():
+    schedule = [{"days": "all", "from_hour": 9, "to_hour": 10, "min_replicas": 8}]
+    result = run(autoscaling(["0"] * DAY, cpu(50), low=1, high=5, schedule=schedule))
+    assert result.replicas_by_hour[9] == 8
+    assert result.max_by_hour[9] == 8
+
+
+def test_step_scaling_starts_from_the_last_hour_and_takes_the_largest_matching_step():
+    policy = {
+        "type": "step",
+        "metric": "cpu",
+        "steps": [{"above": 70, "add": 2}, {"above": 90, "add": 4}],
+        "below": 30,
+        "remove": 1,
+    }
+    # 1-vCPU tasks. Worked by hand, starting from the min (1):
+    # 0.5 vCPU on 1 -> 50 %: stays 1; 1.8 on 1 -> 180 %: above 90, +4 -> 5; 4 on 5 -> 80 %: +2 -> 7;
+    # 4 on 7 -> 57 %: stays; 1 on 7 -> 14 %: below 30, -1 -> 6; 0 on 6 -> 0 %: -1 -> 5; then the max of 8
+    # clamps 30 on 5 (600 %, +4 -> 9) to 8.
+    demand = ["0.5", "1.8", "4", "4", "1", "0", "30"] + ["0"] * 17
+    result = run(autoscaling(demand, policy, low=1, high=8))
+    assert result.replicas_by_hour[:7] == (1, 5, 7, 7, 6, 5, 8)
+    # Then it scales in one replica an hour, down to the min.
+    assert result.replicas_by_hour[7:15] == (7, 6, 5, 4, 3, 2, 1, 1)
+
+
+def test_step_scaling_from_zero_tasks_with_demand_takes_the_largest_step():
+    policy = {"type": "step", "metric": "cpu", "steps": [{"above": 50, "add": 1}, {"above": 80, "add": 3}]}
+    result = run(autoscaling(["1"] + ["0"] * 23, policy, low=0, high=10))
+    assert result.replicas_by_hour[:2] == (3, 3)  # no scale-in without `below`
+
+
+def test_the_simulated_cpu_use_is_what_the_replicas_keep_busy():
+    # 2 vCPU of demand on 1-vCPU tasks at 50 % -> 4 replicas, 50 % busy; a quiet half of the day on the min 2
+    # replicas with 0.5 vCPU busy -> 25 %. Weighted by the vCPU held: (2 x 12 + 0.5 x 12) / (4 x 12 + 2 x 12).
+    result = run(autoscaling(["2"] * 12 + ["0.5"] * 12, cpu(50), low=2))
+    assert result.replicas_by_hour == (4,) * 12 + (2,) * 12
+    assert result.cpu_utilization_percent == Decimal(30) / Decimal(72) * 100
+
+
+@pytest.mark.parametrize(
+    ("usage", "path", "message"),
+    [
+        ({"min_replicas": 5, "max_replicas": 2}, "usage.min_replicas", "at most max_replicas"),
+        ({"demand_by_hour": [1] * 23}, "usage.demand_by_hour", "24 (a day) or 168"),
+        ({"demand_by_hour": [True] * 24}, "usage.demand_by_hour.0", "number"),
+        ({"demand_by_hour": ["1E-100000000"] * 24}, "usage.demand_by_hour.0", "at most 30 digits"),
+        ({"demand_by_hour": [-1] * 24}, "usage.demand_by_hour.0", "greater than or equal to 0"),
+        ({"policy": cpu(150)}, "usage.policy.target", "at most 100"),
+        ({"policy": {"type": "step", "steps": [{"above": 50, "add": 1}], "below": 60}}, "usage.policy.below", "under"),
+        ({"policy": {"type": "predictive"}}, "usage.policy.type", "target_tracking, step"),
+        ({"schedule": [{"from_hour": 9, "to_hour": 9, "min_replicas": 1}]}, "usage.schedule.0.to_hour", "after"),
+        ({"schedule": [{"from_hour": 9, "to_hour": 10}]}, "usage.schedule.0", "neither"),
+        (
+            {"schedule": [{"days": ["funday"], "from_hour": 9, "to_hour": 10, "min_replicas": 1}]},
+            "usage.schedule.0.days",
+            "",
+        ),
+        ({"min_replicas": 0, "demand_by_hour": [0] * 24}, "usage.min_replicas", "no replica in any hour"),
+    ],
+)
+def test_bad_autoscaling_input_names_its_field(usage, path, message):
+    data = scenario_data()
+    data["usage"] = {
+        "kind": "autoscaling",
+        "min_replicas": 1,
+        "max_replicas": 10,
+        "demand_by_hour": [1] * 24,
+        "policy": cpu(60),
+        **usage,
+    }
+    with pytest.raises(ScenarioError) as raised:
+        parse_scenario(data)
+    assert any(key == path or key.startswith(path + ".") for key in raised.value.errors), raised.value.errors
+    assert any(message in m for key, ms in raised.value.errors.items() if key.startswith(path) for m in ms)
