@@ -118,7 +118,8 @@ def comparison_get(*, scenario: Scenario, snapshot: PriceSnapshot, with_sweep: b
     result = comparison_price(scenario=scenario, snapshot=snapshot)
     available = result.ranking
     swept = None
-    if with_sweep and len(available) >= 2:
+    # The break-even sweep varies one service's replicas: an application has no one count to vary.
+    if with_sweep and len(available) >= 2 and not scenario.is_application:
         swept = comparison_sweep(scenario=scenario.model_copy(update={"options": available}), snapshot=snapshot)
     return Comparison(scenario=scenario, snapshot=snapshot, result=result, sweep=swept)
 

@@ -45,11 +45,113 @@ def import_workload(text: str) -> Imported:
         data = _yaml(text)
     if isinstance(data, dict) and isinstance(data.get("taskDefinition"), dict):
         data = data["taskDefinition"]  # `aws ecs describe-task-definition` output
+    if isinstance(data, dict) and isinstance(data.get("Resources"), dict):
+        return _cloudformation(data["Resources"])
+    if isinstance(data, dict) and ("ContainerDefinitions" in data or "Family" in data):
+        data = camel_keys(data)  # CloudFormation's (and the CDK's) PascalCase properties
     if isinstance(data, dict) and ("containerDefinitions" in data or "family" in data):
         return _task_definition(data)
     if isinstance(data, dict) and isinstance(data.get("services"), dict):
         return _compose(data["services"])
-    raise ImportProblem("This is neither an ECS task definition (containerDefinitions) nor a compose file (services).")
+    raise ImportProblem(
+        "This is neither an ECS task definition (containerDefinitions), a CloudFormation template (Resources) nor "
+        "a compose file (services)."
+    )
+
+
+def camel_keys(value: Any) -> Any:
+    """CloudFormation's PascalCase keys as the ECS API's camelCase (`ContainerDefinitions` ->
+    `containerDefinitions`, `SizeInGiB` -> `sizeInGiB`), all the way down."""
+    if isinstance(value, dict):
+        return {(k[:1].lower() + k[1:] if isinstance(k, str) else k): camel_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [camel_keys(v) for v in value]
+    return value
+
+
+def _cloudformation(resources: dict[str, Any]) -> Imported:
+    """A CloudFormation template (as the CDK synthesises it): each AWS::ECS::Service becomes a service of its
+    task definition's size and its DesiredCount, or each task definition alone when no service names it."""
+    definitions = {
+        name: r.get("Properties") or {}
+        for name, r in resources.items()
+        if isinstance(r, dict) and r.get("Type") == "AWS::ECS::TaskDefinition"
+    }
+    if not definitions:
+        raise ImportProblem("The template has no AWS::ECS::TaskDefinition resource to size from.")
+    notes: list[str] = []
+    services: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for name, resource in resources.items():
+        if not isinstance(resource, dict) or resource.get("Type") != "AWS::ECS::Service":
+            continue
+        properties = resource.get("Properties") or {}
+        ref = properties.get("TaskDefinition")
+        target = ref.get("Ref") if isinstance(ref, dict) else ref
+        if target not in definitions:
+            notes.append(f"{name}: its task definition is not a resource of this template; it is left out.")
+            continue
+        used.add(str(target))
+        workload = _task_definition(camel_keys(definitions[str(target)])).scenario["workload"]
+        replicas = _whole(properties.get("DesiredCount", 1), f"{name} DesiredCount")
+        services.append(
+            {
+                "name": service_name(str(properties.get("ServiceName") or name)),
+                "workload": workload,
+                "usage": {"kind": "always_on", "replicas": max(replicas, 1)},
+            }
+        )
+    for name, properties in definitions.items():
+        if name not in used and not services:
+            workload = _task_definition(camel_keys(properties)).scenario["workload"]
+            services.append(
+                {"name": service_name(name), "workload": workload, "usage": {"kind": "always_on", "replicas": 1}}
+            )
+    ignored = sorted(
+        {str(r.get("Type")) for r in resources.values() if isinstance(r, dict)}
+        - {"AWS::ECS::Service", "AWS::ECS::TaskDefinition"}
+    )
+    if any(t.startswith("AWS::ApplicationAutoScaling::") for t in ignored):
+        notes.append(
+            "The template's Application Auto Scaling resources are not read: give each service's demand and "
+            "policy as an autoscaling usage to price its scaling."
+        )
+    if ignored:
+        notes.append(f"Not priced from the template: {', '.join(ignored[:12])}{' ...' if len(ignored) > 12 else ''}.")
+    return _services_imported(services, notes)
+
+
+def _services_imported(services: list[dict[str, Any]], notes: list[str]) -> Imported:
+    """One service fills the one-service form; several make an application."""
+    names = [s["name"] for s in services]
+    for index, name in enumerate(names):
+        if names.count(name) > 1:
+            services[index]["name"] = f"{name}-{index + 1}"[:63]
+    if len(services) == 1:
+        only = services[0]
+        return Imported(
+            scenario={"name": only["name"], "workload": only["workload"], "usage": only["usage"]}, notes=notes
+        )
+    return Imported(
+        scenario={"services": services[:50]},
+        notes=notes + (["Only the first 50 services are kept."] if len(services) > 50 else []),
+    )
+
+
+def service_name(text: str) -> str:
+    """A name as ECS allows a service's: letters, digits, '-', '_' and '.', at most 63."""
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-_.")[:63]
+    return cleaned or "service"
+
+
+def _whole(value: Any, what: str) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ImportProblem(f"{what} must be a whole number, not {str(value)[:40]!r}.") from None
+    if not 0 <= number <= MAX_REPLICAS:
+        raise ImportProblem(f"{what} must be between 0 and {MAX_REPLICAS}.")
+    return number
 
 
 def _yaml(text: str) -> Any:
@@ -156,29 +258,44 @@ def _compose_memory_gib(value: Any) -> Decimal:
     return _decimal(match.group(1), "memory") * _FACTORS[match.group(2).lower()] / _FACTORS["g"]
 
 
+# What a compose service says that the price does not depend on (left out, and said so).
+_COMPOSE_UNUSED = ("build", "volumes", "ports", "networks", "environment", "env_file", "depends_on", "healthcheck")
+
+
 def _compose(services: dict[str, Any]) -> Imported:
-    notes, cpus, memory, replicas = [], Decimal(0), Decimal(0), 1
+    """Each compose service with deploy.resources becomes a service: its limits (or, without them, its
+    reservations) are one replica, deploy.replicas its count."""
+    notes: list[str] = []
+    found: list[dict[str, Any]] = []
+    unused: set[str] = set()
     for name, service in services.items():
-        deploy = (service or {}).get("deploy") or {}
+        service = service if isinstance(service, dict) else {}
+        deploy = service.get("deploy") or {}
         resources = deploy.get("resources") or {}
-        limits = resources.get("limits") or resources.get("reservations") or {}
-        if limits.get("cpus") is not None:
-            cpus += _decimal(limits["cpus"], f"services.{name} cpus")
-        if limits.get("memory") is not None:
-            memory += _compose_memory_gib(limits["memory"])
-        if deploy.get("replicas") is not None:
-            try:
-                replicas = max(replicas, int(deploy["replicas"]))
-            except (TypeError, ValueError):
-                raise ImportProblem(f"services.{name} deploy.replicas must be a whole number.") from None
-    if cpus == 0 or memory == 0:
+        limits = resources.get("limits") or {}
+        reservations = resources.get("reservations") or {}
+        cpus = limits.get("cpus", reservations.get("cpus"))
+        memory = limits.get("memory", reservations.get("memory"))
+        if cpus is None or memory is None:
+            notes.append(f"{name}: no deploy.resources cpus and memory to size it from; it is left out.")
+            continue
+        replicas = _whole(deploy.get("replicas", 1), f"services.{name} deploy.replicas")
+        if replicas == 0:
+            notes.append(f"{name}: deploy.replicas is 0; it is left out.")
+            continue
+        unused |= {key for key in _COMPOSE_UNUSED if key in service}
+        found.append(
+            {
+                "name": service_name(str(name)),
+                "workload": {
+                    "vcpu": _plain(_decimal(cpus, f"services.{name} cpus")),
+                    "memory_gib": _plain(_compose_memory_gib(memory).quantize(Decimal("0.001"))),
+                },
+                "usage": {"kind": "always_on", "replicas": replicas},
+            }
+        )
+    if not found:
         raise ImportProblem("The compose file gives no deploy.resources limits (cpus and memory) to size from.")
-    if len(services) > 1:
-        notes.append(f"{len(services)} services: their resources are added up as one replica.")
-    return Imported(
-        scenario={
-            "workload": {"vcpu": _plain(cpus), "memory_gib": _plain(memory.quantize(Decimal("0.001")))},
-            "usage": {"kind": "always_on", "replicas": min(replicas, MAX_REPLICAS)},
-        },
-        notes=notes,
-    )
+    if unused:
+        notes.append(f"Not priced from the compose file: {', '.join(sorted(unused))}.")
+    return _services_imported(found, notes)

@@ -95,6 +95,12 @@ class Row:
 def configuration_summary(option: OptionResult) -> str:
     """The few settings that say how an option runs: `instance type m7g.large, instances 2`."""
     parts = []
+    if option.services is not None:
+        names = ", ".join(s.name for s in option.services)
+        parts.append(f"{len(option.services)} service{'s' if len(option.services) != 1 else ''} ({names})")
+        for provider in option.configuration.get("capacity_providers", []):
+            parts.append(f"cluster of {provider['instances']} x {provider['instance_type']}")
+        return ", ".join(parts)
     for key, label in CONFIG_LABELS.items():
         if key in option.configuration:
             value = option.configuration[key]

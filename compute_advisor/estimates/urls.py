@@ -8,6 +8,7 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("compare/regions/", views.compare_regions, name="regions"),
     path("compare/import/", views.import_view, name="import"),
+    path("compare/application/", views.application, name="application"),
     path("compare/save/", views.save, name="save"),
     path("s/<str:token>/", views.shared, name="shared"),
     path("scenarios/", views.my_scenarios, name="mine"),

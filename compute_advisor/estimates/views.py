@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -225,6 +226,56 @@ def scenario_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("estimates:mine")
 
 
+APPLICATION_EXAMPLE = {
+    "region": "us-east-1",
+    "services": [
+        {"name": "web", "workload": {"vcpu": "0.5", "memory_gib": "1"}, "usage": {"kind": "always_on", "replicas": 3}},
+        {
+            "name": "worker",
+            "workload": {"vcpu": "1", "memory_gib": "2"},
+            "usage": {"kind": "always_on", "replicas": 1},
+            "load_balanced": False,
+        },
+    ],
+}
+MAX_APPLICATION_QUERY = 64 * 1024
+
+
+def application(request: HttpRequest) -> HttpResponse:
+    """An application of several services (or an autoscaling one), priced from the scenario JSON its URL
+    carries whole: what an import of several services opens, and what a share of it links to."""
+    snapshot = price_snapshot_active()
+    text = request.GET.get("scenario", "")
+    context: dict[str, Any] = {"snapshot": snapshot, "text": text or json.dumps(APPLICATION_EXAMPLE, indent=2)}
+    if not text:
+        return render(request, "estimates/application.html", context)
+    problems: list[str] = []
+    if len(text) > MAX_APPLICATION_QUERY:
+        problems = [f"The scenario is more than {MAX_APPLICATION_QUERY // 1024} KB."]
+    elif snapshot is None:
+        problems = ["No price snapshot is loaded yet: run `python manage.py load_seed_prices`."]
+    else:
+        try:
+            comparison = comparison_get(scenario=parse_scenario(load_json(text)), snapshot=snapshot, with_sweep=False)
+        except ScenarioError as exc:
+            problems = exc.lines()
+        except ValueError as exc:
+            problems = [f"The scenario is not valid JSON: {exc}"]
+        else:
+            result = comparison.result
+            context.update(
+                {
+                    "result": result,
+                    "rows": rows(result),
+                    "priced_for": priced_for(result),
+                    "figures": figures_for(comparison),
+                    "text": json.dumps(load_json(text), indent=2),
+                }
+            )
+    context["problems"] = problems
+    return render(request, "estimates/application.html", context, status=400 if problems else 200)
+
+
 def import_view(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     if request.method == "POST":
@@ -243,6 +294,11 @@ def import_view(request: HttpRequest) -> HttpResponse:
         else:
             for note in imported.notes:
                 messages.info(request, note)
+            if "services" in imported.scenario:
+                messages.success(request, "Its services are priced together below; edit the scenario to change them.")
+                region = {"region": DEFAULTS["region"]}
+                query = urlencode({"scenario": json.dumps({**region, **imported.scenario})})
+                return redirect(f"{reverse('estimates:application')}?{query}")
             messages.success(request, "The form is filled from what you pasted; check it, then compare.")
             query = query_from_scenario(imported.scenario, submitted=False)  # URL-encoded: names may hold &, #
             return redirect(f"{reverse('estimates:compare')}?{query}")

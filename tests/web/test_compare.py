@@ -210,11 +210,12 @@ def test_a_task_definition_fills_the_form(client, seeded):
     assert "Your comparison appears here" in html
 
 
-def test_a_compose_file_fills_the_form(client, seeded):
+def test_a_compose_file_of_two_services_opens_them_as_an_application(client, seeded):
     compose = """
 services:
   web:
     image: example/web
+    ports: ["80:80"]
     deploy:
       replicas: 4
       resources:
@@ -223,14 +224,113 @@ services:
     image: example/worker
     deploy:
       resources:
-        limits: {cpus: "0.25", memory: 1G}
+        reservations: {cpus: "0.25", memory: 1G}
+  cache:
+    image: redis
 """
     response = client.post(reverse("estimates:import"), {"text": compose}, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("estimates:application"))
     html = unescape(response.content.decode())
-    assert 'name="vcpu" value="0.75"' in html.replace("\n", " ") or 'value="0.75"' in html
-    assert 'value="1.5"' in html
-    assert 'value="4"' in html
-    assert "2 services: their resources are added up as one replica." in html
+    assert "cache: no deploy.resources cpus and memory to size it from; it is left out." in html
+    assert "Not priced from the compose file: ports." in html
+    # Each service keeps its own size and count: 4 web tasks of 0.5 vCPU, 1 worker of 0.25.
+    assert "web (0.5 vCPU / 0.5 GiB): Always on: 4 replicas" in html
+    assert "worker (0.25 vCPU / 1 GiB): Always on: 1 replica" in html
+    assert 'class="data services-table"' in html
+
+
+def test_a_compose_file_of_one_service_fills_the_form(client, seeded):
+    compose = """
+services:
+  web:
+    deploy:
+      replicas: 4
+      resources:
+        limits: {cpus: "0.5", memory: 512M}
+"""
+    response = client.post(reverse("estimates:import"), {"text": compose})
+    location = response["Location"]
+    for part in ("vcpu=0.5", "memory_gib=0.5", "replicas=4", "name=web"):
+        assert part in location
+
+
+def test_a_cdk_template_becomes_its_services(client, seeded):
+    template = {
+        "Resources": {
+            "WebTask": {
+                "Type": "AWS::ECS::TaskDefinition",
+                "Properties": {
+                    "Cpu": "512",
+                    "Memory": "1024",
+                    "RuntimePlatform": {"CpuArchitecture": "ARM64", "OperatingSystemFamily": "LINUX"},
+                    "ContainerDefinitions": [{"Name": "web", "Image": "example/web"}],
+                },
+            },
+            "WorkerTask": {
+                "Type": "AWS::ECS::TaskDefinition",
+                "Properties": {"ContainerDefinitions": [{"Name": "w", "Cpu": 1024, "Memory": 2048}]},
+            },
+            "WebService": {
+                "Type": "AWS::ECS::Service",
+                "Properties": {"TaskDefinition": {"Ref": "WebTask"}, "DesiredCount": 3},
+            },
+            "WorkerService": {"Type": "AWS::ECS::Service", "Properties": {"TaskDefinition": {"Ref": "WorkerTask"}}},
+            "Scaling": {"Type": "AWS::ApplicationAutoScaling::ScalableTarget", "Properties": {}},
+        }
+    }
+    response = client.post(reverse("estimates:import"), {"text": json.dumps(template)}, follow=True)
+    html = unescape(response.content.decode())
+    assert "WebService (0.5 vCPU / 1 GiB): Always on: 3 replicas" in html
+    assert "WorkerService (1 vCPU / 2 GiB): Always on: 1 replica" in html
+    assert "Application Auto Scaling resources are not read" in html
+
+
+def test_a_pascal_case_task_definition_fills_the_form(client, seeded):
+    definition = {"Family": "api", "Cpu": "1024", "Memory": "2048", "ContainerDefinitions": [{"Name": "app"}]}
+    location = client.post(reverse("estimates:import"), {"text": json.dumps(definition)})["Location"]
+    for part in ("vcpu=1", "memory_gib=2", "name=api"):
+        assert part in location
+
+
+def test_the_application_page_prices_the_scenario_its_url_carries(client, seeded):
+    scenario = {
+        "region": "us-east-1",
+        "services": [
+            {"name": "web", "workload": {"vcpu": 1, "memory_gib": 2}, "usage": {"kind": "always_on", "replicas": 2}},
+            {
+                "name": "jobs",
+                "workload": {"vcpu": 1, "memory_gib": 2},
+                "usage": {
+                    "kind": "autoscaling",
+                    "min_replicas": 1,
+                    "max_replicas": 8,
+                    "demand_by_hour": [1] * 12 + [3] * 12,
+                    "policy": {"type": "target_tracking", "metric": "cpu", "target": 50},
+                },
+                "load_balanced": False,
+            },
+        ],
+    }
+    response = client.get(reverse("estimates:application"), {"scenario": json.dumps(scenario)})
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert "jobs (1 vCPU / 2 GiB): Service Auto Scaling between 1 and 8 replicas" in html
+    assert '<td class="num">2 to 6</td>' in html  # jobs: 1 / 0.5 = 2, 3 / 0.5 = 6
+    assert "shared:</span> Application Load Balancer hours" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"region": "us-east-1", "services": []}', "services: list should have at least 1 item"),
+        ("{]", "The scenario is not valid JSON: Expecting property name"),
+        ("[" * 100 + "]" * 100, "The scenario is not valid JSON: nests more than 32 levels deep"),
+    ],
+)
+def test_a_bad_application_gets_a_400_that_says_why(client, seeded, text, message):
+    response = client.get(reverse("estimates:application"), {"scenario": text})
+    assert response.status_code == 400
+    assert message in unescape(response.content.decode())
 
 
 @pytest.mark.parametrize(

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django import template
@@ -42,3 +43,12 @@ def num(value: Decimal | None) -> str:
     from compute_advisor.engine.money import plain
 
     return plain(Decimal(value))
+
+
+@register.filter
+def range_text(values: Sequence[int] | None) -> str:
+    """A service's replicas over the hours: "3", or "2 to 10" when they change."""
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    return str(low) if low == high else f"{low} to {high}"
