@@ -60,7 +60,25 @@ def configuration_value(value: Any) -> str:
         return plain(value)
     if value is None:
         return "none"
+    if isinstance(value, list | tuple):
+        return "; ".join(configuration_value(v) for v in value) or "none"
+    if isinstance(value, dict):
+        if "peak_layout" in value:
+            return capacity_provider_text(value)
+        return ", ".join(f"{k} {configuration_value(v)}" for k, v in value.items())
     return str(value)
+
+
+def capacity_provider_text(provider: dict[str, Any]) -> str:
+    """One capacity provider of an application's cluster, in words: its services, type, and how the busiest
+    hour packs them."""
+    boxes = [", ".join(f"{count} {name}" for name, count in box.items()) for box in provider["peak_layout"]]
+    layout = "; ".join(f"instance {i + 1}: {text}" for i, text in enumerate(boxes))
+    return (
+        f"{', '.join(provider['services'])} on up to {provider['instances']} x {provider['instance_type']} "
+        f"(busiest hour: {layout}); {configuration_value(provider['stranded_vcpu'])} vCPU and "
+        f"{configuration_value(provider['stranded_memory_gib'])} GiB of memory stranded"
+    )
 
 
 def configuration_details(option: OptionResult) -> list[tuple[str, str]]:
