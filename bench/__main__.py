@@ -138,13 +138,22 @@ def engine_figures() -> None:
     one = timed("compare all options, always on (12 replicas)", lambda: estimate(always_on, book), repeat=50)
     timed("compare all options, 168-hour profile", lambda: estimate(weekly, book), repeat=50)
     swept = timed("break-even sweep over replicas (all options)", lambda: sweep(always_on, book), repeat=5)
-    application = parse_scenario({"region": "us-east-1", "services": ten_autoscaling_services()})
-    estimate(application, book)
-    ten = timed("compare all options, 10 services autoscaling over 168 hours", lambda: estimate(application, book), 10)
+    # The ratios time what a request does, parse and compare, so that nothing worked out for one parsed
+    # scenario (its simulation) is counted for free in a later run.
+    ten_data = {"region": "us-east-1", "services": ten_autoscaling_services()}
+    one_data = {**base, "usage": {"kind": "always_on", "replicas": 12}}
+    estimate(parse_scenario(ten_data), book)
+    ten = timed(
+        "parse + compare, 10 services autoscaling over 168 hours", lambda: estimate(parse_scenario(ten_data), book), 10
+    )
+    one_parsed = timed(
+        "parse + compare, one service always on", lambda: estimate(parse_scenario(one_data), book), repeat=50
+    )
     client = Client(HTTP_HOST="127.0.0.1")
     view = timed("trivial Django view through the test client", lambda: client.get("/healthz"), repeat=50)
     # Side by side in one run (the machine's noise cancels out): the targets are 10, 0.5 and 5.
-    print(f"ratio: 10-service autoscaling application / one always-on comparison   {ten / one:6.2f}  (target <= 10)")
+    ratio = ten / one_parsed
+    print(f"ratio: 10-service autoscaling application / one always-on comparison   {ratio:6.2f}  (target <= 10)")
     print(f"ratio: one comparison / trivial Django view                           {one / view:6.2f}  (target <= 0.5)")
     print(f"ratio: break-even sweep / one comparison                              {swept / one:6.2f}  (target <= 5)")
 

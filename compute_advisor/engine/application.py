@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from compute_advisor.engine.scaling import ScalingRun, simulate
+from compute_advisor.engine.scaling import ScalingRun
 from compute_advisor.engine.scenario import AlwaysOn, Autoscaling, Hourly, Scenario, Service, Traffic
 from compute_advisor.engine.usage import plain_number, usage_plan, usage_words
 
@@ -46,7 +46,7 @@ def profile_length(scenario: Scenario) -> int:
         if isinstance(usage, Hourly):
             lengths.add(len(usage.replicas_by_hour))
         elif isinstance(usage, Autoscaling):
-            lengths.add(len(simulate(usage, service.workload).replicas_by_hour))
+            lengths.add(len(usage.simulated(service.workload).replicas_by_hour))
     return max(lengths, default=0)
 
 
@@ -59,7 +59,7 @@ def service_plans(scenario: Scenario) -> list[ServicePlan]:
     for service in services:
         usage, workload, run = service.usage, service.workload, None
         if isinstance(usage, Autoscaling):
-            run = simulate(usage, workload)
+            run = usage.simulated(workload)
             usage = _hourly(list(run.replicas_by_hour), length)
             if run.cpu_utilization_percent is not None:
                 use = min(run.cpu_utilization_percent, Decimal(100)).quantize(Decimal("0.01"))

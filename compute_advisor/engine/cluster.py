@@ -152,13 +152,32 @@ def pack_balanced(counts: Sequence[int], groups: Sequence[TaskGroup], machine: M
     return boxes
 
 
-def lower_bound(counts: Sequence[int], groups: Sequence[TaskGroup], machine: Machine) -> int:
+@dataclass(frozen=True)
+class Needs:
+    """What an hour's tasks need in all: CPU units, MiB, tasks and the CPU they keep busy."""
+
+    cpu_units: int
+    memory_mib: int
+    tasks: int
+    use_vcpu: Decimal
+
+
+def needs_of(counts: Sequence[int], groups: Sequence[TaskGroup]) -> Needs:
+    return Needs(
+        cpu_units=sum(c * g.cpu_units for c, g in zip(counts, groups, strict=True)),
+        memory_mib=sum(c * g.memory_mib for c, g in zip(counts, groups, strict=True)),
+        tasks=sum(counts),
+        use_vcpu=sum((c * g.use_vcpu for c, g in zip(counts, groups, strict=True)), ZERO),
+    )
+
+
+def lower_bound(needs: Needs, machine: Machine) -> int:
     """The fewest instances any packing needs, by each count alone."""
-    cpu = sum(c * g.cpu_units for c, g in zip(counts, groups, strict=True))
-    memory = sum(c * g.memory_mib for c, g in zip(counts, groups, strict=True))
-    tasks = sum(counts)
-    bound = max(-(-cpu // machine.cpu_units), -(-memory // max(machine.memory_mib, 1)), -(-tasks // machine.tasks))
+    bound = max(
+        -(-needs.cpu_units // machine.cpu_units),
+        -(-needs.memory_mib // max(machine.memory_mib, 1)),
+        -(-needs.tasks // machine.tasks),
+    )
     if machine.baseline_vcpu:
-        use = sum((c * g.use_vcpu for c, g in zip(counts, groups, strict=True)), ZERO)
-        bound = max(bound, int(-(-use // machine.baseline_vcpu)))
+        bound = max(bound, int(-(-needs.use_vcpu // machine.baseline_vcpu)))
     return bound

@@ -190,11 +190,17 @@ def simulate(usage: AutoscalingLike, workload: WorkloadLike) -> ScalingRun:
     highs: list[int] = []
     over = 0
     previous: int | None = None
+    tracked: dict[Decimal, int] = {}  # target tracking's answer for each demand value (profiles repeat them)
+    windows = {h: bounds(usage, h, length) for h in range(length)} if usage.schedule else None
     for hour, need in enumerate(demand):
-        low, high = bounds(usage, hour, length)
+        low, high = windows[hour] if windows else (usage.min_replicas, usage.max_replicas)
         if policy.type == "target_tracking":
             tracking = cast(TargetPolicyLike, policy)
-            wanted = target_replicas(need, metric=policy.metric, target=tracking.target, workload=workload)
+            wanted = tracked.get(need, -1)
+            if wanted < 0:
+                wanted = tracked[need] = target_replicas(
+                    need, metric=policy.metric, target=tracking.target, workload=workload
+                )
             level = tracking.target
         else:
             stepping = cast(StepPolicyLike, policy)
@@ -210,9 +216,9 @@ def simulate(usage: AutoscalingLike, workload: WorkloadLike) -> ScalingRun:
             )
             level = max(step.above for step in stepping.steps)
         count = min(max(wanted, low), high)
-        at = metric_at(need, count, metric=policy.metric, workload=workload)
-        if count == high and (at is None or at > level):
-            over += 1
+        if count == high:
+            at = metric_at(need, count, metric=policy.metric, workload=workload)
+            over += at is None or at > level
         replicas.append(count)
         lows.append(low)
         highs.append(high)

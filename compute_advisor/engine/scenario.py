@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictBool, field_validator, model_validator
+from pydantic import Field, PrivateAttr, StrictBool, field_validator, model_validator
 
 from compute_advisor.engine.declaration import (
     Declared,
@@ -24,7 +24,7 @@ from compute_advisor.engine.declaration import (
 )
 from compute_advisor.engine.reference import SERVICE_CODES as OPTION_CODES
 from compute_advisor.engine.scaling import DAYS as DAY_NAMES
-from compute_advisor.engine.scaling import simulate
+from compute_advisor.engine.scaling import ScalingRun, simulate
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 MAX_REPLICAS = 5000
@@ -283,6 +283,15 @@ class ScheduledAction(Declared):
         return self
 
 
+class _Runs(dict[tuple[Decimal, Decimal], ScalingRun]):
+    """A memo of simulations, which never makes two usages unequal (pydantic compares private attributes)."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Runs)
+
+    __hash__ = None
+
+
 class Autoscaling(Declared):
     """Service Auto Scaling, simulated hour by hour: a policy follows the demand between the min and max in
     force (engine.scaling)."""
@@ -312,6 +321,17 @@ class Autoscaling(Declared):
         if len(value) not in (24, 168):
             raise ValueError(f"must hold 24 (a day) or 168 (a week) hourly values, not {len(value)}")
         return value
+
+    # The simulation of this usage for each task size it was run for: a usage is checked (it must run a
+    # replica) and then priced, and a model is frozen, so the run is worked out once.
+    _runs: _Runs = PrivateAttr(default_factory=lambda: _Runs())
+
+    def simulated(self, workload: Workload) -> ScalingRun:
+        key = (workload.vcpu, workload.memory_gib)
+        run = self._runs.get(key)
+        if run is None:
+            run = self._runs[key] = simulate(self, workload)
+        return run
 
     @model_validator(mode="after")
     def _min_under_max(self) -> Autoscaling:
@@ -545,7 +565,7 @@ def check_scaling(usage: Any, workload: Workload) -> None:
     """An autoscaling usage must run a replica in some hour, and may not need more than its max can give."""
     if not isinstance(usage, Autoscaling):
         return
-    if not any(simulate(usage, workload).replicas_by_hour):
+    if not any(usage.simulated(workload).replicas_by_hour):
         raise FieldErrors({"usage.min_replicas": ["with this demand the service runs no replica in any hour"]})
 
 
@@ -719,7 +739,7 @@ def peak_replicas(usage: Any, workload: Workload) -> int:
     if isinstance(usage, Hourly):
         return max(usage.replicas_by_hour)
     if isinstance(usage, Autoscaling):
-        return max(simulate(usage, workload).replicas_by_hour)
+        return max(usage.simulated(workload).replicas_by_hour)
     replicas: int = usage.replicas
     return replicas
 

@@ -269,7 +269,8 @@ def application(request: HttpRequest) -> HttpResponse:
                     "rows": rows(result),
                     "priced_for": priced_for(result),
                     "figures": figures_for(comparison),
-                    "text": json.dumps(load_json(text), indent=2),
+                    # Numbers come back as the decimal strings the contract also takes (never a float's value).
+                    "text": json.dumps(load_json(text), indent=2, default=str),
                 }
             )
     context["problems"] = problems

@@ -27,7 +27,7 @@ from compute_advisor.engine.application_bill import (
 )
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.capacity import Burst, instance_burst, replica_use, zones_for
-from compute_advisor.engine.cluster import Machine, TaskGroup, lower_bound, pack
+from compute_advisor.engine.cluster import Machine, TaskGroup, lower_bound, needs_of, pack
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.network import charge_public_ipv4, load_balancer_kind
 from compute_advisor.engine.options import ecs_ec2
@@ -110,8 +110,12 @@ def cheapest_packing(
     distinct = Counter(hours)
     weight = ctx.hours / length
 
-    def zones(counts: tuple[int, ...]) -> int:
+    def zones_of(counts: tuple[int, ...]) -> int:
         return max((zones_for(ctx.scenario, c) for c in counts if c), default=0)
+
+    # What each distinct hour needs, worked out once for every type: its zones, and its totals (lower_bound).
+    zones = {c: zones_of(c) for c in distinct}
+    needs = {c: needs_of(c, groups) for c in distinct}
 
     pinned = bool(ctx.scenario.option_settings.ecs_ec2.instance_types)
     bounds = []
@@ -123,7 +127,7 @@ def cheapest_packing(
         machine = machine_of(ctx, instance, burst)
         if machine.tasks < 1 or any(machine.holds(g) < 1 for g in groups):
             continue
-        fewest = sum(n * max(lower_bound(c, groups, machine), zones(c)) for c, n in distinct.items())
+        fewest = sum(n * max(lower_bound(needs[c], machine), zones[c]) for c, n in distinct.items())
         row = (fewest * weight * (rate + per_instance_hour), instance.name, instance, rate, machine, burst, credit)
         bounds.append(row)
     best: Packed | None = None
@@ -135,7 +139,7 @@ def cheapest_packing(
             layout = pack(counts, groups, machine)
             assert layout is not None  # every group fits an empty instance
             layouts[counts] = layout
-        running = {c: max(len(layouts[c]), zones(c)) for c in distinct}
+        running = {c: max(len(layouts[c]), zones[c]) for c in distinct}
         cost = sum(n * running[c] for c, n in distinct.items()) * weight * (rate + per_instance_hour)
         extra = ZERO
         if burst is not None and burst.unlimited:
