@@ -79,8 +79,19 @@ class Bill:
 
         Billed hours that say which hour of a profile they fall in keep saying so on the line item."""
         price = self.price(service_code, key, required=required, what=what)
-        if price is None:
-            return
+        if price is not None:
+            self.charge_hours(price, hours=hours, per=per, description=description, category=category)
+
+    def charge_hours(
+        self,
+        price: Price,
+        *,
+        hours: Decimal | BilledHours,
+        per: Decimal = Decimal(1),
+        description: str,
+        category: str = "compute",
+    ) -> None:
+        """`hourly` at a price already in hand (one the engine derived, say)."""
         billed = _billed(hours)
         factor = per * SECONDS_PER_HOUR if price.unit in _PER_SECOND_UNITS else per
         self.add(

@@ -13,6 +13,7 @@ from compute_advisor.engine.reference import (
     LightsailBundle,
     LightsailPower,
     Notice,
+    SpotAdvice,
     TaskSize,
 )
 
@@ -31,6 +32,10 @@ class Catalog:
     lightsail_hours_per_month: int
     notices: dict[str, tuple[Notice, ...]]
     labels: dict[str, str]
+
+    def spot_advice(self, region: str) -> dict[str, SpotAdvice]:
+        """The Spot Advisor's saving and interruption band of each Linux type in `region`."""
+        return reference.spot_advice(region)
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from compute_advisor.engine.application import ServicePlan, application_summary, profile_length, service_plans
 from compute_advisor.engine.application_bill import price_application
@@ -14,6 +15,7 @@ from compute_advisor.engine.options import (
     beanstalk,
     ecs_ec2,
     ecs_ec2_cluster,
+    ecs_ec2_strategy,
     ecs_express,
     fargate,
     lightsail,
@@ -78,7 +80,7 @@ def estimate(scenario: Scenario, book: PriceBook, catalog: Catalog | None = None
         return estimate_application(scenario, book, catalog)
     ctx = Context(scenario=scenario, plan=usage_plan(scenario), book=book, catalog=catalog)
     with engine_precision():
-        options = [price_option(ctx, code) for code in scenario.options]
+        options = [price_option(ctx, code, one_service_pricing(ctx, code)) for code in scenario.options]
         summary = usage_summary(scenario, ctx.plan)
     return Result(
         region=scenario.region,
@@ -91,12 +93,18 @@ def estimate(scenario: Scenario, book: PriceBook, catalog: Catalog | None = None
     )
 
 
-def estimate_application(scenario: Scenario, book: PriceBook, catalog: Catalog) -> Result:
-    """An application's services priced together on each option (engine.application_bill)."""
+def application_context(scenario: Scenario, book: PriceBook, catalog: Catalog) -> Context:
+    """The context an application is priced in: its profile's hours, which each service's plan follows."""
     length = profile_length(scenario)
     weights = tuple(hour_weights(length, scenario.hours_per_month)) if length else ()
     plan = UsagePlan(hours_per_month=scenario.hours_per_month, profile_weights=weights)
-    ctx = Context(scenario=scenario, plan=plan, book=book, catalog=catalog)
+    return Context(scenario=scenario, plan=plan, book=book, catalog=catalog)
+
+
+def estimate_application(scenario: Scenario, book: PriceBook, catalog: Catalog) -> Result:
+    """An application's services priced together on each option (engine.application_bill)."""
+    ctx = application_context(scenario, book, catalog)
+    weights = ctx.plan.profile_weights
     with engine_precision():
         plans = service_plans(scenario)
         options = [price_option(ctx, code, application_pricing(ctx, code, plans)) for code in scenario.options]
@@ -115,9 +123,33 @@ def estimate_application(scenario: Scenario, book: PriceBook, catalog: Catalog) 
 def application_pricing(ctx: Context, code: str, plans: list[ServicePlan]) -> Callable[[], OptionResult]:
     """How option `code` prices the application: ECS on EC2 packs all its services onto one cluster; the
     others price each service their way and add what they share (engine.application_bill)."""
+    if code == ecs_ec2.OPTION and ctx.scenario.option_settings.ecs_ec2.capacity_provider_strategy:
+        return lambda: ecs_ec2_strategy.price(ctx, plans)
     if code == ecs_ec2.OPTION:
         return lambda: ecs_ec2_cluster.price(ctx, plans)
     return lambda: price_application(ctx, code, PRICERS[code], plans)
+
+
+def one_service_pricing(ctx: Context, code: str) -> Callable[[], OptionResult] | None:
+    """How option `code` prices a one-service scenario, where that is not its own pricer: ECS on EC2 with a
+    capacity provider strategy splits the service's tasks as it does an application's, then speaks of one
+    service again."""
+    if code != ecs_ec2.OPTION or not ctx.scenario.option_settings.ecs_ec2.capacity_provider_strategy:
+        return None
+
+    def pricing() -> OptionResult:
+        app = application_context(ctx.scenario, ctx.book, ctx.catalog)
+        result = ecs_ec2_strategy.price(app, service_plans(ctx.scenario))
+        assert result.services is not None
+        (service,) = result.services
+        result.configuration.update({k: v for k, v in service.configuration.items() if k.startswith("tasks")})
+        for key in ("services", "service_names"):
+            result.configuration.pop(key, None)
+        result.line_items = [replace(line, service=None) for line in result.line_items]
+        result.services, result.shared_rule = None, ""
+        return result
+
+    return pricing
 
 
 def assumptions(scenario: Scenario, plans: list[ServicePlan] | None = None) -> dict[str, object]:

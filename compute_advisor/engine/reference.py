@@ -113,6 +113,17 @@ class InstanceType:
 
 
 @dataclass(frozen=True)
+class SpotAdvice:
+    """What AWS's Spot Instance Advisor says of one Linux instance type in one region."""
+
+    saving_percent: int  # the average saving against On-Demand
+    interruption_band: str  # how often instances were interrupted in the last month: "<5%" ... ">20%"
+
+
+SPOT_ADVISOR_DATE = "2025-06-28"  # the date of the feed's copy in data/ec2-spot-advisor.csv
+
+
+@dataclass(frozen=True)
 class BurstableSpec:
     """A burstable instance type's CPU credit figures, as AWS's credit table prints them.
 
@@ -306,3 +317,20 @@ def burstable_specs() -> dict[str, BurstableSpec]:
             )
             for row in csv.DictReader(handle)
         }
+
+
+@cache
+def _spot_advice_by_region() -> dict[str, dict[str, SpotAdvice]]:
+    by_region: dict[str, dict[str, SpotAdvice]] = {}
+    with open(DATA_DIR / "ec2-spot-advisor.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            by_region.setdefault(row["region"], {})[row["instance_type"]] = SpotAdvice(
+                int(row["saving_percent"]), row["interruption_band"]
+            )
+    return by_region
+
+
+def spot_advice(region: str) -> dict[str, SpotAdvice]:
+    """The Spot Advisor's figures for the Linux instance types of a region (`data/ec2-spot-advisor.csv`), read
+    the first time Spot is priced: most comparisons never need them."""
+    return _spot_advice_by_region().get(region, {})

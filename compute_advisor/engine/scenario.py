@@ -400,6 +400,49 @@ class Traffic(Declared):
     )
 
 
+def _as_ecs_allows(strategy: list[Any] | None) -> list[Any] | None:
+    """ECS's rules for a capacity provider strategy (CapacityProviderStrategyItem): each provider named once,
+    a base on one provider at most, and a weight above 0 somewhere so the tasks beyond the base have a home."""
+    if strategy is None:
+        return strategy
+    providers = [share.provider for share in strategy]
+    if len(set(providers)) != len(providers):
+        raise ValueError("names a capacity provider more than once")
+    if sum(1 for share in strategy if share.base) > 1:
+        raise ValueError("only one capacity provider of a strategy may have a base (as ECS allows)")
+    if not any(share.weight for share in strategy):
+        raise ValueError("at least one capacity provider needs a weight above 0")
+    return strategy
+
+
+class ProviderShare(Declared):
+    """One capacity provider of a strategy: the tasks it runs first (`base`) and its share of the rest."""
+
+    provider: Literal["FARGATE", "FARGATE_SPOT"] = choice(
+        title="Capacity provider",
+        description="FARGATE (on demand) or FARGATE_SPOT.",
+        labels={"FARGATE": "Fargate", "FARGATE_SPOT": "Fargate Spot"},
+    )
+    base: int = Field(default=0, ge=0, le=MAX_REPLICAS, title="Base", description="Tasks it runs first.")
+    weight: int = Field(default=0, ge=0, le=1000, title="Weight", description="Its share of the other tasks.")
+
+
+class ClusterProviderShare(ProviderShare):
+    """One capacity provider of an ECS on EC2 cluster's strategy: its On-Demand or Spot Auto Scaling group, or
+    Fargate beside them."""
+
+    provider: Literal["on_demand", "spot", "FARGATE", "FARGATE_SPOT"] = choice(  # type: ignore[assignment]
+        title="Capacity provider",
+        description="The cluster's On-Demand or Spot Auto Scaling group, or FARGATE / FARGATE_SPOT.",
+        labels={
+            "on_demand": "EC2 On-Demand group",
+            "spot": "EC2 Spot group",
+            "FARGATE": "Fargate",
+            "FARGATE_SPOT": "Fargate Spot",
+        },
+    )
+
+
 class EcsEc2Settings(Declared):
     instance_types: list[str] | None = Field(
         default=None,
@@ -430,6 +473,16 @@ class EcsEc2Settings(Declared):
         title="Reserved memory (MiB)",
         description="ECS_RESERVED_MEMORY on each instance: kept for the OS and the agents (256, AWS's example).",
     )
+    capacity_provider_strategy: list[ClusterProviderShare] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=4,
+        title="ECS on EC2: capacity provider strategy",
+        description="How tasks split between the On-Demand and Spot groups and Fargate: the base first, the rest "
+        "by weight.",
+    )
+
+    _strategy = field_validator("capacity_provider_strategy")(_as_ecs_allows)
 
 
 class BeanstalkSettings(Declared):
@@ -491,7 +544,15 @@ class EcsExpressSettings(Declared):
 
 
 class FargateSettings(Declared):
-    pass
+    capacity_provider_strategy: list[ProviderShare] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=2,
+        title="Fargate: capacity provider strategy",
+        description="How tasks split between FARGATE and FARGATE_SPOT: the base first, the rest by weight.",
+    )
+
+    _strategy = field_validator("capacity_provider_strategy")(_as_ecs_allows)
 
 
 class Resilience(Declared):
@@ -700,6 +761,11 @@ class Scenario(Declared):
         """AWS's limits on settings that depend on one another: breaking one is invalid input."""
         errors: dict[str, list[str]] = {}
         ec2 = self.option_settings.ecs_ec2
+        for option in ("fargate", "ecs_ec2"):
+            if getattr(self.option_settings, option).capacity_provider_strategy and self.purchase == "spot":
+                errors[f"option_settings.{option}.capacity_provider_strategy"] = [
+                    "a strategy says which tasks run on Spot: leave purchase at on_demand (or a Savings Plan) with it"
+                ]
         for path, service in self._service_paths():
             workload = service.workload
             if workload.os == "windows" and "fargate" in self.options and workload.ephemeral_storage_gib > 20:

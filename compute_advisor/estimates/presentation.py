@@ -113,17 +113,37 @@ class Row:
 def configuration_summary(option: OptionResult) -> str:
     """The few settings that say how an option runs: `instance type m7g.large, instances 2`."""
     parts = []
+    providers = [provider_summary(p) for p in option.configuration.get("capacity_providers", [])]
     if option.services is not None:
         names = ", ".join(s.name for s in option.services)
         parts.append(f"{len(option.services)} service{'s' if len(option.services) != 1 else ''} ({names})")
-        for provider in option.configuration.get("capacity_providers", []):
-            parts.append(f"cluster of {provider['instances']} x {provider['instance_type']}")
-        return ", ".join(parts)
+        return ", ".join(parts + providers)
     for key, label in CONFIG_LABELS.items():
         if key in option.configuration:
             value = option.configuration[key]
+            if key == "capacity" and providers:
+                continue  # the providers below say it
             parts.append(f"{label} {plain(value) if isinstance(value, Decimal) else value}")
-    return ", ".join(parts)
+    return ", ".join(parts + providers)
+
+
+PROVIDER_NAMES = {
+    "on_demand": "On-Demand group",
+    "spot": "Spot group",
+    "FARGATE": "Fargate",
+    "FARGATE_SPOT": "Fargate Spot",
+}
+
+
+def provider_summary(provider: dict[str, Any]) -> str:
+    """One capacity provider in words: `Spot group 2 x m5.large (interruptions 5-10%)`, `Fargate Spot 6 tasks`."""
+    name = PROVIDER_NAMES.get(str(provider.get("provider")), "cluster")
+    if "instance_type" in provider:
+        band = provider.get("interruption_band")
+        return f"{name} {provider['instances']} x {provider['instance_type']}" + (
+            f" (interruptions {band})" if band else ""
+        )
+    return f"{name} {provider.get('tasks', 0)} tasks"
 
 
 def rows(result: Result) -> list[Row]:

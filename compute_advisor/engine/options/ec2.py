@@ -12,16 +12,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from compute_advisor.engine import price_keys as keys
-from compute_advisor.engine.bill import Bill
+from compute_advisor.engine.bill import Bill, PriceMissing
 from compute_advisor.engine.capacity import Burst, replica_use
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.options.base import PURCHASE_NAMES, Context, NotAvailable, rate_key
-from compute_advisor.engine.reference import InstanceType
+from compute_advisor.engine.pricebook import Price
+from compute_advisor.engine.reference import SPOT_ADVISOR_DATE, InstanceType, SpotAdvice
 from compute_advisor.engine.usage import BilledHours
 
 EC2_MINIMUM_SECONDS = Decimal(60)
 GP3_FREE_IOPS = 3000
 GP3_FREE_THROUGHPUT_MIBPS = 125
+DERIVED_RATE = Decimal("1E-10")  # a derived hourly rate keeps at most 10 decimals (the contract's unit_price)
 SPOT_WARNING = "Spot instances can be reclaimed with a two-minute warning; keep spare capacity for interruptions."
 
 
@@ -40,6 +42,56 @@ def instance_key(ctx: Context, name: str) -> tuple[str, str]:
     return rate_key(ctx, *keys.EC2_INSTANCE.at(name))
 
 
+def instance_price(ctx: Context, name: str) -> Price | None:
+    """One instance type's hourly rate for the scenario's purchase model.
+
+    The Price List has no Spot rates. A snapshot may carry one (SpotUsage:<type>); otherwise the rate is
+    derived from the type's On-Demand rate and the Spot Advisor's average saving in the region, and says so.
+    """
+    price = ctx.book.get(*instance_key(ctx, name))
+    if price is not None or ctx.scenario.purchase != "spot":
+        return price
+    advice = ctx.catalog.spot_advice(ctx.region).get(name)
+    on_demand = ctx.book.get(*keys.EC2_INSTANCE.at(name))
+    if advice is None or on_demand is None:
+        return None
+    return Price(
+        usd=(on_demand.usd * (100 - advice.saving_percent) / 100).quantize(DERIVED_RATE),
+        unit=on_demand.unit,
+        description=f"{name} Spot, Linux: derived",
+        source=spot_derivation(advice, on_demand.usd),
+    )
+
+
+def spot_derivation(advice: SpotAdvice, on_demand: Decimal) -> str:
+    return (
+        f"derived from the On-Demand ${fmt_gb(on_demand)} less the Spot Advisor's average saving of "
+        f"{advice.saving_percent}%, its feed of {SPOT_ADVISOR_DATE}"
+    )
+
+
+def spot_terms(ctx: Context, name: str) -> dict[str, object]:
+    """What the configuration says of a Spot group's type: how often AWS interrupted it, and where its rate
+    comes from."""
+    advice = ctx.catalog.spot_advice(ctx.region).get(name)
+    carried = ctx.book.get(*keys.EC2_SPOT_INSTANCE.at(name)) is not None
+    return {
+        "interruption_band": advice.interruption_band if advice else None,
+        "spot_price": "price snapshot" if carried else "derived from the Spot Advisor's average saving",
+    }
+
+
+def spot_warnings(ctx: Context, name: str) -> list[str]:
+    advice = ctx.catalog.spot_advice(ctx.region).get(name)
+    band = (
+        f"the Spot Advisor puts {name}'s interruptions in {ctx.region} at {advice.interruption_band} of "
+        f"instances a month (its feed of {SPOT_ADVISOR_DATE})"
+        if advice
+        else f"the Spot Advisor has no interruption figure for {name} in {ctx.region}"
+    )
+    return [SPOT_WARNING, f"Spot interruption frequency: {band}."]
+
+
 def priced_instance_types(ctx: Context, *, architecture: str) -> list[tuple[InstanceType, Decimal]]:
     """Every instance type of the architecture with a rate in the snapshot, beside that rate."""
     key = ("ec2-rates", architecture, instance_key(ctx, "*"))
@@ -56,7 +108,7 @@ def _priced_instance_types(ctx: Context, *, architecture: str) -> list[tuple[Ins
     for name, instance in ctx.catalog.instance_types.items():
         if instance.architecture != architecture or instance.vcpu is None or instance.memory_mib is None:
             continue
-        price = ctx.book.get(*instance_key(ctx, name))
+        price = instance_price(ctx, name)
         if price is not None:
             priced.append((instance, price.usd))
     if not priced:
@@ -119,13 +171,17 @@ def charge_instances(
 ) -> None:
     purchase = ctx.scenario.purchase
     kind = {"on_demand": "On-Demand", "spot": "Spot"}.get(purchase, PURCHASE_NAMES[purchase])
-    bill.hourly(
-        *instance_key(ctx, instance.name),
+    price = instance_price(ctx, instance.name)
+    if price is None:
+        raise PriceMissing(*instance_key(ctx, instance.name), ctx.region)
+    derived = f"; rate {price.source}" if purchase == "spot" and price.source.startswith("derived") else ""
+    bill.charge_hours(
+        price,
         hours=instance_hours,
-        description=f"EC2 {instance.name} instances, Linux, {kind} (up to {count} at once)",
+        description=f"EC2 {instance.name} instances, Linux, {kind} (up to {count} at once{derived})",
     )
     if purchase == "spot":
-        bill.result.warnings.append(SPOT_WARNING)
+        bill.result.warnings += [w for w in spot_warnings(ctx, instance.name) if w not in bill.result.warnings]
     if burst is not None:
         use = replica_use(ctx.workload)
         mode = (

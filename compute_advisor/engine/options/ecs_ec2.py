@@ -31,6 +31,7 @@ from compute_advisor.engine.options.ec2 import (
     charge_surplus_credits,
     charge_volumes,
     priced_instance_types,
+    spot_terms,
     surplus_credit_key,
     undominated,
     volume_month_rate,
@@ -329,6 +330,7 @@ def price(ctx: Context) -> OptionResult:
             "stranded_vcpu": stranded_vcpu,
             "stranded_memory_gib": stranded_memory,
             "ebs_volume_type": volume.kind,
+            **(spot_terms(ctx, instance.name) if scenario.purchase == "spot" else {}),
         }
     )
     if stranded_vcpu > 0 or stranded_memory > 0:

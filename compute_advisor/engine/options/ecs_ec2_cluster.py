@@ -37,6 +37,7 @@ from compute_advisor.engine.options.ec2 import (
     charge_instances,
     charge_surplus_credits,
     charge_volumes,
+    spot_terms,
     surplus_credit_key,
     volume_month_rate,
 )
@@ -224,6 +225,7 @@ def describe(
         "peak_layout": [{p.name: box[i] for i, p in enumerate(members) if box[i]} for box in layout],
         "stranded_vcpu": stranded_vcpu,
         "stranded_memory_gib": stranded_gib,
+        **(spot_terms(ctx, instance.name) if ctx.scenario.purchase == "spot" else {}),
     }
     result.configuration.setdefault("capacity_providers", []).append(provider)
     burst = packed.burst
@@ -245,7 +247,7 @@ def describe(
         )
 
 
-def _reserved(plan: ServicePlan) -> tuple[Decimal, Decimal]:
+def reserved_hours(plan: ServicePlan) -> tuple[Decimal, Decimal]:
     """The vCPU-hours and GiB-hours a service's tasks reserve over the profile (relative: per profile hour)."""
     workload = plan.scenario.workload
     assert workload is not None and plan.replicas_by_hour is not None
@@ -255,14 +257,16 @@ def _reserved(plan: ServicePlan) -> tuple[Decimal, Decimal]:
     )
 
 
-def _front_kind(plan: ServicePlan) -> str:
+def front_kind(plan: ServicePlan) -> str:
     """The load balancer a fronted service in the cluster needs (as a one-service scenario would)."""
     replicas = plan.replicas_by_hour or (0,)
     serves = max(replicas) > 1 or plan.scenario.traffic.requests_per_second > 0
     return load_balancer_kind(plan.scenario, serves_traffic=serves) if plan.fronted else "none"
 
 
-def price(ctx: Context, plans: list[ServicePlan]) -> OptionResult:
+def price_tasks(ctx: Context, plans: list[ServicePlan]) -> tuple[OptionResult, list[str]]:
+    """The instances the services' tasks run on, without what they share: scheduled runs on instances of their
+    own, the rest packed per platform. With the load balancers the fronted services need."""
     staying = [p for p in plans if p.replicas_by_hour is not None]
     runs = [p for p in plans if p.replicas_by_hour is None]
     parts = price_services(ctx, ecs_ec2.price, runs)
@@ -276,7 +280,7 @@ def price(ctx: Context, plans: list[ServicePlan]) -> OptionResult:
     for members in by_platform.values():
         price_cluster(ctx, result, members)
     # The services in the cluster are weighted by the vCPU-hours and memory-hours their tasks reserve.
-    reserved = {p.name: _reserved(p) for p in staying}
+    reserved = {p.name: reserved_hours(p) for p in staying}
     vcpu_total = sum((v for v, _ in reserved.values()), ZERO) or Decimal(1)
     memory_total = sum((m for _, m in reserved.values()), ZERO) or Decimal(1)
     for plan in staying:
@@ -299,7 +303,12 @@ def price(ctx: Context, plans: list[ServicePlan]) -> OptionResult:
         )
     position = {p.name: i for i, p in enumerate(plans)}
     result.services.sort(key=lambda s: position[s.name])
-    kinds = sorted({_front_kind(p) for p in staying} - {"none"} | set(front_kinds(parts)))
+    kinds = sorted({front_kind(p) for p in staying} - {"none"} | set(front_kinds(parts)))
+    return result, kinds
+
+
+def price(ctx: Context, plans: list[ServicePlan]) -> OptionResult:
+    result, kinds = price_tasks(ctx, plans)
     charge_shared(ctx, ecs_ec2.OPTION, result, kinds)
     result.configuration.update({"services": len(plans), "service_names": [p.name for p in plans]})
     result.attribute_shared()

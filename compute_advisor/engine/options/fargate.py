@@ -28,8 +28,10 @@ from compute_advisor.engine.options.base import (
 )
 from compute_advisor.engine.reference import TaskSize
 from compute_advisor.engine.result import OptionResult
+from compute_advisor.engine.scenario import Hourly
+from compute_advisor.engine.strategy import Share, shares_of, usage_part
 from compute_advisor.engine.triggers import charge_trigger
-from compute_advisor.engine.usage import BilledHours, UsagePlan, billed_hours
+from compute_advisor.engine.usage import BilledHours, UsagePlan, billed_hours, usage_plan
 
 OPTION = "fargate"
 FREE_EPHEMERAL_GB = Decimal(20)
@@ -176,11 +178,55 @@ def charge_fargate_tasks(
     return size
 
 
+def charge_provider_part(bill: Bill, ctx: Context, usage: object, provider: str) -> dict[str, object]:
+    """The tasks one Fargate capacity provider runs of a strategy's split, at that provider's rates (FARGATE
+    at the scenario's purchase model, FARGATE_SPOT at Spot's: a Savings Plan does not cover Spot), and what
+    it runs, for the configuration."""
+    spot = provider == "FARGATE_SPOT"
+    scenario = ctx.scenario.model_copy(update={"usage": usage, **({"purchase": "on_demand"} if spot else {})})
+    part = Context(scenario, usage_plan(scenario), ctx.book, ctx.catalog, ctx.shared_charges)
+    charge_fargate_tasks(bill, part, spot=spot)
+    done = bill.result.configuration
+    return {
+        "provider": provider,
+        "tasks": done["tasks"],
+        "task_hours": done["task_hours"],
+        **({"tasks_by_hour": list(usage.replicas_by_hour)} if isinstance(usage, Hourly) else {}),
+    }
+
+
+def charge_by_strategy(bill: Bill, ctx: Context) -> None:
+    """Tasks split between FARGATE and FARGATE_SPOT as the strategy says (engine.strategy)."""
+    declared = ctx.scenario.option_settings.fargate.capacity_provider_strategy or []
+    strategy = shares_of(declared)
+    providers = []
+    for share in strategy:
+        usage = usage_part(ctx.scenario.usage, strategy, share.provider)
+        if usage is not None:
+            providers.append({**charge_provider_part(bill, ctx, usage, share.provider), **_terms(share)})
+    bill.result.configuration.update(
+        {
+            "tasks": ctx.plan.peak_replicas,
+            "capacity": "capacity provider strategy",
+            "capacity_providers": providers,
+            "task_hours": sum((Decimal(str(p["task_hours"])) for p in providers), ZERO),
+        }
+    )
+    bill.result.warnings = list(dict.fromkeys(bill.result.warnings))
+
+
+def _terms(share: Share) -> dict[str, int]:
+    return {"base": share.base, "weight": share.weight}
+
+
 def price(ctx: Context) -> OptionResult:
     result = OptionResult(option=OPTION, label=ctx.label(OPTION))
     bill = Bill(ctx.book, result)
     no_purchase_model(ctx, result.label, allowed=("on_demand", "spot", "savings_plan_1y", "savings_plan_3y"))
-    charge_fargate_tasks(bill, ctx, spot=ctx.scenario.purchase == "spot")
+    if ctx.scenario.option_settings.fargate.capacity_provider_strategy:
+        charge_by_strategy(bill, ctx)
+    else:
+        charge_fargate_tasks(bill, ctx, spot=ctx.scenario.purchase == "spot")
     serves = ctx.plan.runs is None and (ctx.plan.peak_replicas > 1 or ctx.scenario.traffic.requests_per_second > 0)
     kind = load_balancer_kind(ctx.scenario, serves_traffic=serves)
     charge_front(bill, ctx, kind=kind)
