@@ -29,6 +29,7 @@ class Catalog:
     burstable: dict[str, BurstableSpec]
     lightsail_container_max_scale: int
     lightsail_container_transfer_gb: int
+    lightsail_containers_per_deployment: int
     lightsail_hours_per_month: int
     notices: dict[str, tuple[Notice, ...]]
     labels: dict[str, str]
@@ -52,6 +53,7 @@ def default_catalog() -> Catalog:
         burstable=reference.burstable_specs(),
         lightsail_container_max_scale=int(limits["container_max_scale"]),
         lightsail_container_transfer_gb=int(limits["container_included_transfer_gb"]),
+        lightsail_containers_per_deployment=int(limits["containers_per_deployment"]),
         lightsail_hours_per_month=int(limits["hours_per_billing_month"]),
         notices={s.code: s.notices for s in services},
         labels={s.code: s.name for s in services},

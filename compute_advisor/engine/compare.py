@@ -19,6 +19,7 @@ from compute_advisor.engine.options import (
     ecs_express,
     fargate,
     lightsail,
+    lightsail_deployment,
 )
 from compute_advisor.engine.options.base import Context, NotAvailable
 from compute_advisor.engine.pricebook import PriceBook
@@ -127,6 +128,8 @@ def application_pricing(ctx: Context, code: str, plans: list[ServicePlan]) -> Ca
         return lambda: ecs_ec2_strategy.price(ctx, plans)
     if code == ecs_ec2.OPTION:
         return lambda: ecs_ec2_cluster.price(ctx, plans)
+    if code == lightsail.CONTAINER:
+        return lambda: lightsail_deployment.price(ctx, plans)
     return lambda: price_application(ctx, code, PRICERS[code], plans)
 
 

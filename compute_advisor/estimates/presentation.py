@@ -117,6 +117,9 @@ def configuration_summary(option: OptionResult) -> str:
     if option.services is not None:
         names = ", ".join(s.name for s in option.services)
         parts.append(f"{len(option.services)} service{'s' if len(option.services) != 1 else ''} ({names})")
+        configuration = option.configuration
+        if configuration.get("containers_per_node"):
+            parts.append(f"containers of one deployment on {configuration['nodes']} x {configuration['power']} nodes")
         return ", ".join(parts + providers)
     for key, label in CONFIG_LABELS.items():
         if key in option.configuration:

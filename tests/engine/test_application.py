@@ -220,3 +220,35 @@ def test_every_option_prices_an_application_and_the_services_add_up():
         assert option.services is not None
         assert sum(s.monthly_cost for s in option.services) == option.monthly_cost, option.option
         assert {line.service for line in option.line_items} <= {"web", "worker", None}
+
+
+def test_lightsail_runs_small_services_as_containers_of_one_deployment_when_that_is_cheaper():
+    us_east_1 = book()
+    small = application(
+        service("web", "0.125", "0.25", always(2)),
+        service("worker", "0.125", "0.25", always(1), load_balanced=False),
+        options=["lightsail_container"],
+    )
+    result = estimate(small, us_east_1).options[0]
+    nano = us_east_1.get("AmazonLightsail", "ContainerPower:nano")
+    assert result.configuration["deployment"].startswith("one container service: the services as containers")
+    # One of each container on a node (0.25 vCPU, 0.5 GB: nano), as many nodes as web's 2 replicas.
+    assert (result.configuration["power"], result.configuration["nodes"]) == ("nano", 2)
+    assert result.monthly_cost == cents(2 * 730 * nano.usd / 744)
+    # Apart, it would be a nano service of 2 nodes and another of 1.
+    assert f"one container service per service would cost {cents(3 * 730 * nano.usd / 744)} USD" in " ".join(
+        result.warnings
+    )
+    assert sum(s.monthly_cost for s in result.services) == result.monthly_cost
+
+
+def test_lightsail_keeps_a_service_each_when_two_need_the_public_endpoint():
+    both_public = application(
+        service("web", "0.125", "0.25", always(1)),
+        service("api", "0.125", "0.25", always(1)),
+        options=["lightsail_container"],
+    )
+    result = estimate(both_public, book()).options[0]
+    assert result.configuration["deployment"] == "one container service per service"
+    assert "only one container of a deployment can be its public endpoint" in " ".join(result.warnings)
+    assert {line.service for line in result.line_items} == {"web", "api"}
