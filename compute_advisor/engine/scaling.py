@@ -7,8 +7,10 @@ The model (docs/CONTRACT.md, "usage kind autoscaling"):
   (ALBRequestCountPerTarget), so desired = ceil(requests a second x 60 / target).
 - Step scaling: each hour starts from the previous hour's replicas (the first from the min in force). The
   metric at those replicas (percent of their vCPU or memory, or requests per target per minute) above a
-  step's threshold adds the replicas of the largest such step; below `below` removes `remove`. An hour is
-  this model's smallest time: a cooldown shorter than an hour has no effect on it.
+  step's threshold adds the replicas of the largest such step; below `below` removes `remove`. With
+  percent_change_in_capacity those are percents of the replicas running, rounded toward zero (a change
+  between 0 and 1 is 1), and at least min_adjustment_magnitude. An hour is this model's smallest time: a
+  cooldown shorter than an hour has no effect on it.
 - Then the min and max in force that hour clamp the result. Scheduled actions set the min and/or max for
   the hours they cover, in UTC, from_hour included and to_hour excluded; a later action overrides an
   earlier one, and a min set above the max raises the max with it.
@@ -61,6 +63,10 @@ class StepPolicyLike(Protocol):
     def below(self) -> Decimal | None: ...
     @property
     def remove(self) -> int: ...
+    @property
+    def adjustment(self) -> str: ...
+    @property
+    def min_adjustment_magnitude(self) -> int | None: ...
 
 
 class ActionLike(Protocol):
@@ -162,22 +168,30 @@ def metric_at(demand: Decimal, replicas: int, *, metric: str, workload: Workload
     return demand * HUNDRED / (replicas * capacity(metric, workload))
 
 
+def adjustment_of(previous: int, amount: int, policy: StepPolicyLike) -> int:
+    """The replicas a step adds or removes: `amount` itself, or `amount` percent of those running, rounded as
+    Application Auto Scaling rounds a percent change (toward zero, but a change between 0 and 1 is 1), and at
+    least the policy's minimum adjustment magnitude."""
+    if policy.adjustment != "percent_change_in_capacity":
+        return amount
+    exact = Decimal(previous * amount) / HUNDRED
+    change = 1 if 0 < exact < 1 else int(exact)
+    return max(change, policy.min_adjustment_magnitude or 0)
+
+
 def step_replicas(
     previous: int,
     demand: Decimal,
     *,
-    steps: Sequence[StepLike],
-    below: Decimal | None,
-    remove: int,
-    metric: str,
+    policy: StepPolicyLike,
     workload: WorkloadLike,
 ) -> int:
-    value = metric_at(demand, previous, metric=metric, workload=workload)
-    matching = [step for step in steps if value is None or value > step.above]
+    value = metric_at(demand, previous, metric=policy.metric, workload=workload)
+    matching = [step for step in policy.steps if value is None or value > step.above]
     if matching:
-        return previous + max(matching, key=lambda step: step.above).add
-    if below is not None and value is not None and value < below:
-        return previous - remove
+        return previous + adjustment_of(previous, max(matching, key=lambda step: step.above).add, policy)
+    if policy.below is not None and value is not None and value < policy.below:
+        return max(previous - adjustment_of(previous, policy.remove, policy), 0)
     return previous
 
 
@@ -205,15 +219,7 @@ def simulate(usage: AutoscalingLike, workload: WorkloadLike) -> ScalingRun:
         else:
             stepping = cast(StepPolicyLike, policy)
             start = low if previous is None else previous
-            wanted = step_replicas(
-                start,
-                need,
-                steps=stepping.steps,
-                below=stepping.below,
-                remove=stepping.remove,
-                metric=policy.metric,
-                workload=workload,
-            )
+            wanted = step_replicas(start, need, policy=stepping, workload=workload)
             level = max(step.above for step in stepping.steps)
         count = min(max(wanted, low), high)
         if count == high:

@@ -230,7 +230,9 @@ class Step(Declared):
 
 class StepScaling(Declared):
     """Each hour starts from the last hour's replicas: above a step's threshold the largest such step adds
-    its replicas, below `below` `remove` go; then the min and max in force clamp it."""
+    its replicas, below `below` `remove` go; then the min and max in force clamp it. With
+    percent_change_in_capacity, add and remove are percents of the replicas running, rounded as Application
+    Auto Scaling rounds them."""
 
     type: Literal["step"] = choice(
         title="Scaling policy", description="target_tracking or step.", labels={"step": "Step"}
@@ -243,6 +245,19 @@ class StepScaling(Declared):
         None, ge=0, le=10**7, title="Scale in below", description="The metric under which replicas are removed."
     )
     remove: int = Field(default=1, ge=1, le=MAX_REPLICAS, title="Remove", description="Replicas removed a step in.")
+    adjustment: Literal["change_in_capacity", "percent_change_in_capacity"] = choice(
+        "change_in_capacity",
+        title="Adjustment type",
+        description="Whether add and remove are replicas or percents of the replicas running.",
+        labels={"change_in_capacity": "Replicas", "percent_change_in_capacity": "Percent of the replicas"},
+    )
+    min_adjustment_magnitude: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_REPLICAS,
+        title="Minimum adjustment",
+        description="With percents: the fewest replicas a step adds or removes.",
+    )
 
     @model_validator(mode="after")
     def _thresholds_apart(self) -> StepScaling:
@@ -251,6 +266,8 @@ class StepScaling(Declared):
             raise FieldErrors({"steps": ["each step needs its own threshold"]})
         if self.below is not None and self.below >= min(thresholds):
             raise FieldErrors({"below": ["must be under the lowest step's threshold"]})
+        if self.min_adjustment_magnitude is not None and self.adjustment != "percent_change_in_capacity":
+            raise FieldErrors({"min_adjustment_magnitude": ["applies to percent_change_in_capacity only (as AWS's)"]})
         return self
 
 

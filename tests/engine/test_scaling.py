@@ -124,6 +124,43 @@ def test_step_scaling_from_zero_tasks_with_demand_takes_the_largest_step():
     assert result.replicas_by_hour[:2] == (3, 3)  # no scale-in without `below`
 
 
+def test_percent_step_scaling_follows_aws_documented_example():
+    # Application Auto Scaling's step scaling example: a capacity of 10, +10 % from 60, +30 % from 70, -10 %
+    # below 40. The metric reaches the first step: 10 % of 10 adds 1 (11); then the second: 30 % of 11 is
+    # 3.3, rounded down, 3 (14); then below 40: 10 % of 14 is 1.4, 1 (13). 1-vCPU tasks: 6.5 vCPU busy on 10
+    # is 65 %, 8.25 on 11 is 75 %, 4.9 on 14 is 35 %, and 6.5 on 13 is 50 %, where nothing changes.
+    policy = {
+        "type": "step",
+        "metric": "cpu",
+        "adjustment": "percent_change_in_capacity",
+        "steps": [{"above": 60, "add": 10}, {"above": 70, "add": 30}],
+        "below": 40,
+        "remove": 10,
+    }
+    demand = ["6.5", "8.25", "4.9"] + ["6.5"] * 21
+    result = run(autoscaling(demand, policy, low=10, high=20))
+    assert result.replicas_by_hour == (11, 14, 13) + (13,) * 21
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, 5),  # 10 % of 4 is 0.4: a change between 0 and 1 is 1
+        ({"min_adjustment_magnitude": 3}, 7),  # at least 3
+    ],
+)
+def test_a_percent_step_rounds_a_small_change_to_one_and_keeps_the_minimum_magnitude(extra, expected):
+    policy = {
+        "type": "step",
+        "metric": "cpu",
+        "adjustment": "percent_change_in_capacity",
+        "steps": [{"above": 60, "add": 10}],
+        **extra,
+    }
+    result = run(autoscaling(["3.6"] + ["2"] * 23, policy, low=4, high=20))  # 3.6 on 4 is 90 %
+    assert result.replicas_by_hour[0] == expected
+
+
 def test_the_simulated_cpu_use_is_what_the_replicas_keep_busy():
     # 2 vCPU of demand on 1-vCPU tasks at 50 % -> 4 replicas, 50 % busy; a quiet half of the day on the min 2
     # replicas with 0.5 vCPU busy -> 25 %. Weighted by the vCPU held: (2 x 12 + 0.5 x 12) / (4 x 12 + 2 x 12).
@@ -142,6 +179,16 @@ def test_the_simulated_cpu_use_is_what_the_replicas_keep_busy():
         ({"demand_by_hour": [-1] * 24}, "usage.demand_by_hour.0", "greater than or equal to 0"),
         ({"policy": cpu(150)}, "usage.policy.target", "at most 100"),
         ({"policy": {"type": "step", "steps": [{"above": 50, "add": 1}], "below": 60}}, "usage.policy.below", "under"),
+        (
+            {"policy": {"type": "step", "steps": [{"above": 50, "add": 1}], "min_adjustment_magnitude": 2}},
+            "usage.policy.min_adjustment_magnitude",
+            "percent_change_in_capacity only",
+        ),
+        (
+            {"policy": {"type": "step", "steps": [{"above": 50, "add": 1}], "adjustment": "exact_capacity"}},
+            "usage.policy.adjustment",
+            "change_in_capacity",
+        ),
         ({"policy": {"type": "predictive"}}, "usage.policy.type", "target_tracking, step"),
         ({"schedule": [{"from_hour": 9, "to_hour": 9, "min_replicas": 1}]}, "usage.schedule.0.to_hour", "after"),
         ({"schedule": [{"from_hour": 9, "to_hour": 10}]}, "usage.schedule.0", "neither"),
