@@ -36,6 +36,20 @@ def test_estimates_answers_the_contract(api, seeded):
         (scenario_data(region="sa-east-1"), "region", "no prices for sa-east-1"),
         (scenario_data(options=["k8s"]), "options.0", "must be"),
         ({"region": "us-east-1"}, "workload", "required"),
+        (
+            scenario_data(
+                option_settings={"fargate": {"capacity_provider_strategy": [{"provider": "FARGATE", "base": 1}]}}
+            ),
+            "option_settings.fargate.capacity_provider_strategy",
+            "weight above 0",
+        ),
+        (
+            scenario_data(
+                option_settings={"ecs_ec2": {"capacity_provider_strategy": [{"provider": "EC2", "weight": 1}]}}
+            ),
+            "option_settings.ecs_ec2.capacity_provider_strategy.0.provider",
+            "must be",
+        ),
     ],
 )
 def test_bad_scenarios_get_400_with_field_paths(api, seeded, body, path, message):
@@ -44,6 +58,23 @@ def test_bad_scenarios_get_400_with_field_paths(api, seeded, body, path, message
     errors = response.json()["errors"]
     assert path in errors, errors
     assert any(message in m for m in errors[path]), errors
+
+
+def test_a_capacity_provider_strategy_is_priced_and_shown_per_provider(api, seeded):
+    strategy = [{"provider": "on_demand", "base": 2, "weight": 1}, {"provider": "FARGATE_SPOT", "weight": 1}]
+    body = scenario_data(
+        usage={"kind": "always_on", "replicas": 6},
+        options=["ecs_ec2"],
+        option_settings={"ecs_ec2": {"capacity_provider_strategy": strategy}},
+    )
+    response = post(api, "/api/v1/estimates", body)
+    assert response.status_code == 200
+    (option,) = response.json()["options"]
+    # 2 on the base, the other 4 split 1:1.
+    assert option["configuration"]["tasks_by_provider"] == {"on_demand": 4, "FARGATE_SPOT": 2}
+    providers = [p["provider"] for p in option["configuration"]["capacity_providers"]]
+    assert providers == ["on_demand", "FARGATE_SPOT"]
+    assert any(line["description"].startswith("Fargate Spot vCPU") for line in option["line_items"])
 
 
 def test_malformed_json_is_a_400_not_a_500(api, seeded):
