@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 
 from compute_advisor.engine.application import ServicePlan
 from compute_advisor.engine.bill import Bill
+from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.network import charge_data_transfer_out, charge_load_balancer
 from compute_advisor.engine.options.base import Context, NotAvailable
 from compute_advisor.engine.result import SHARED_RULE, OptionResult, ServiceResult
@@ -123,6 +125,37 @@ def charge_express_albs(bill: Bill, ctx: Context, *, services: int) -> None:
 
 
 _NO_TRAFFIC = {"requests_per_second": 0, "new_connections_per_second": None, "processed_gb_per_hour": None}
+
+
+def sharing_services(
+    plans: list[ServicePlan],
+    held: dict[str, tuple[Decimal, Decimal]],
+    configure: Callable[[ServicePlan], dict[str, object]],
+) -> list[ServiceResult]:
+    """The services that share capacity (a cluster's instances, a deployment's nodes), each weighted by its
+    part of the vCPU and of the memory they hold (`held`: a service's vCPU and GiB, or -hours), half each."""
+    vcpu_total = sum((v for v, _ in held.values()), ZERO) or Decimal(1)
+    memory_total = sum((m for _, m in held.values()), ZERO) or Decimal(1)
+    services = []
+    for plan in plans:
+        vcpu, memory = held.get(plan.name, (ZERO, ZERO))
+        services.append(
+            ServiceResult(
+                name=plan.name,
+                configuration=configure(plan),
+                replicas_by_hour=plan.replicas_by_hour,
+                weight=(vcpu / vcpu_total + memory / memory_total) / 2,
+                fronted=plan.fronted,
+            )
+        )
+    return services
+
+
+def task_size(plan: ServicePlan) -> dict[str, object]:
+    """A service's task size, as its configuration states it."""
+    workload = plan.scenario.workload
+    assert workload is not None
+    return {"task_vcpu": workload.vcpu, "task_memory_gib": workload.memory_gib}
 
 
 def price_application(ctx: Context, code: str, pricer: Pricer, plans: list[ServicePlan]) -> OptionResult:

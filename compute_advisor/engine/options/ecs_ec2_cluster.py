@@ -24,6 +24,8 @@ from compute_advisor.engine.application_bill import (
     front_kinds,
     price_services,
     service_context,
+    sharing_services,
+    task_size,
 )
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.capacity import Burst, instance_burst, replica_use, zones_for
@@ -43,7 +45,7 @@ from compute_advisor.engine.options.ec2 import (
 )
 from compute_advisor.engine.packing import TaskShape, awsvpc_task_limit, registered_memory_mib
 from compute_advisor.engine.reference import InstanceType
-from compute_advisor.engine.result import OptionResult, ServiceResult
+from compute_advisor.engine.result import OptionResult
 from compute_advisor.engine.usage import BilledHours, HourShares
 
 NO_TASK_LIMIT = 1 << 30
@@ -280,27 +282,15 @@ def price_tasks(ctx: Context, plans: list[ServicePlan]) -> tuple[OptionResult, l
     for members in by_platform.values():
         price_cluster(ctx, result, members)
     # The services in the cluster are weighted by the vCPU-hours and memory-hours their tasks reserve.
-    reserved = {p.name: reserved_hours(p) for p in staying}
-    vcpu_total = sum((v for v, _ in reserved.values()), ZERO) or Decimal(1)
-    memory_total = sum((m for _, m in reserved.values()), ZERO) or Decimal(1)
-    for plan in staying:
-        vcpu, memory = reserved[plan.name]
-        workload = plan.scenario.workload
-        assert workload is not None
-        result.services.append(
-            ServiceResult(
-                name=plan.name,
-                configuration={
-                    "tasks": max(plan.replicas_by_hour or (0,)),
-                    "task_vcpu": workload.vcpu,
-                    "task_memory_gib": workload.memory_gib,
-                    "capacity": "the cluster's shared instances",
-                },
-                replicas_by_hour=plan.replicas_by_hour,
-                weight=(vcpu / vcpu_total + memory / memory_total) / 2,
-                fronted=plan.fronted,
-            )
-        )
+    result.services += sharing_services(
+        staying,
+        {p.name: reserved_hours(p) for p in staying},
+        lambda plan: {
+            "tasks": max(plan.replicas_by_hour or (0,)),
+            **task_size(plan),
+            "capacity": "the cluster's shared instances",
+        },
+    )
     position = {p.name: i for i, p in enumerate(plans)}
     result.services.sort(key=lambda s: position[s.name])
     kinds = sorted({front_kind(p) for p in staying} - {"none"} | set(front_kinds(parts)))

@@ -18,13 +18,13 @@ from dataclasses import replace
 from decimal import Decimal
 
 from compute_advisor.engine.application import ServicePlan
-from compute_advisor.engine.application_bill import charge_shared, service_context
+from compute_advisor.engine.application_bill import charge_shared, service_context, sharing_services, task_size
 from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.options import ecs_ec2, ecs_ec2_cluster, fargate
 from compute_advisor.engine.options.base import Context
 from compute_advisor.engine.options.ec2 import spot_terms
-from compute_advisor.engine.result import SHARED_RULE, OptionResult, ServiceResult
+from compute_advisor.engine.result import SHARED_RULE, OptionResult
 from compute_advisor.engine.scenario import AlwaysOn, Hourly, Scenario, Scheduled
 from compute_advisor.engine.strategy import Share, shares_of, split, usage_part
 
@@ -158,20 +158,15 @@ def describe_services(
     """Each service's split between the providers; its weight on the EC2 groups' shared instances is the
     vCPU-hours and memory-hours its tasks there reserve (a service wholly on Fargate shares none of them)."""
     assert result.services is not None
-    vcpu_total = sum((v for v, _ in reserved.values()), ZERO) or Decimal(1)
-    memory_total = sum((m for _, m in reserved.values()), ZERO) or Decimal(1)
-    for plan in plans:
-        workload = plan.scenario.workload
-        assert workload is not None
-        vcpu, memory = reserved.get(plan.name, (ZERO, ZERO))
+
+    def configure(plan: ServicePlan) -> dict[str, object]:
         usage = plan.scenario.usage
         # A scheduled service's tasks are its runs' tasks.
         counts = plan.replicas_by_hour or ((usage.replicas,) if isinstance(usage, AlwaysOn | Scheduled) else ())
         by_hour = [split(c, strategy) for c in counts]
         configuration: dict[str, object] = {
             "tasks": max(counts, default=0),
-            "task_vcpu": workload.vcpu,
-            "task_memory_gib": workload.memory_gib,
+            **task_size(plan),
             "capacity": "capacity provider strategy",
             "tasks_by_provider": {s.provider: max((h[s.provider] for h in by_hour), default=0) for s in strategy},
         }
@@ -179,15 +174,9 @@ def describe_services(
             configuration["tasks_by_provider_by_hour"] = {
                 s.provider: [h[s.provider] for h in by_hour] for s in strategy
             }
-        result.services.append(
-            ServiceResult(
-                name=plan.name,
-                configuration=configuration,
-                replicas_by_hour=plan.replicas_by_hour,
-                weight=(vcpu / vcpu_total + memory / memory_total) / 2,
-                fronted=plan.fronted,
-            )
-        )
+        return configuration
+
+    result.services += sharing_services(plans, reserved, configure)
 
 
 def tasks_by_provider_by_hour(plans: list[ServicePlan], strategy: list[Share]) -> dict[str, list[int]] | None:

@@ -12,11 +12,11 @@ services have one each.
 from __future__ import annotations
 
 from compute_advisor.engine.application import ServicePlan
-from compute_advisor.engine.application_bill import price_application
+from compute_advisor.engine.application_bill import price_application, sharing_services, task_size
 from compute_advisor.engine.money import ZERO, cents
 from compute_advisor.engine.options import lightsail
 from compute_advisor.engine.options.base import Context, NotAvailable
-from compute_advisor.engine.result import SHARED_RULE, OptionResult, ServiceResult
+from compute_advisor.engine.result import SHARED_RULE, OptionResult
 from compute_advisor.engine.scenario import AlwaysOn, Workload
 from compute_advisor.engine.usage import usage_plan
 
@@ -81,25 +81,11 @@ def price_together(ctx: Context, plans: list[ServicePlan]) -> OptionResult:
     )
     assert result.services is not None
     # Each node holds one of each container: a service's share of the nodes is its share of what they hold.
-    vcpu_total = sum((p.scenario.workload.vcpu for p in plans if p.scenario.workload), ZERO)
-    memory_total = sum((p.scenario.workload.memory_gib for p in plans if p.scenario.workload), ZERO)
-    for plan in plans:
-        workload = plan.scenario.workload
-        assert workload is not None
-        result.services.append(
-            ServiceResult(
-                name=plan.name,
-                configuration={
-                    "tasks": nodes,
-                    "task_vcpu": workload.vcpu,
-                    "task_memory_gib": workload.memory_gib,
-                    "capacity": f"a container on each of the {nodes} nodes",
-                },
-                replicas_by_hour=plan.replicas_by_hour,
-                weight=(workload.vcpu / vcpu_total + workload.memory_gib / memory_total) / 2,
-                fronted=plan.fronted,
-            )
-        )
+    result.services += sharing_services(
+        plans,
+        {p.name: (p.scenario.workload.vcpu, p.scenario.workload.memory_gib) for p in plans if p.scenario.workload},
+        lambda plan: {"tasks": nodes, **task_size(plan), "capacity": f"a container on each of the {nodes} nodes"},
+    )
     extra = [p.name for p in plans if peak(p) < nodes]
     if extra:
         result.warnings.append(
