@@ -80,7 +80,8 @@ def absorb(result: OptionResult, part: OptionResult, *, provider: str) -> None:
         replace(line, description=f"{group}: {line.description}") if group else line for line in part.line_items
     ]
     result.missing_prices += [m for m in part.missing_prices if m not in result.missing_prices]
-    result.warnings += [w for w in part.warnings if w not in result.warnings]
+    said = [f"{group}: {w}" if group else w for w in part.warnings]
+    result.warnings += [w for w in said if w not in result.warnings]
     for group in part.configuration.get("capacity_providers", []):
         result.configuration.setdefault("capacity_providers", []).append({"provider": provider, **group})
 
