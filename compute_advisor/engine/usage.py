@@ -109,13 +109,22 @@ def billed_hours(plan: UsagePlan, running: Callable[[int], Decimal | int]) -> Bi
     Scheduled runs are billed per run by each option (their minimums differ), not here.
     """
     assert plan.runs is None, "scheduled runs are billed per run"
-    units = {s.replicas: Decimal(running(s.replicas)) for s in plan.segments}
+    counted = {s.replicas: running(s.replicas) for s in plan.segments}
+    units = {r: Decimal(n) for r, n in counted.items()}
     profile = plan.hourly_profile
     if not profile:
         return BilledHours(sum((units[s.replicas] * s.hours for s in plan.segments), ZERO))
-    units.update({r: Decimal(running(r)) for r in set(profile) - set(units)})
+    for r in set(profile) - set(units):
+        counted[r] = running(r)
+        units[r] = Decimal(counted[r])
     # One division, last: 1, 4 and 1 replicas for 8 hours each over 730 hours bill exactly 1,460 hours.
-    total = plan.hours_per_month * sum((units[r] for r in profile), ZERO) / len(profile)
+    if all(type(n) is int for n in counted.values()):
+        # Whole units (tasks, instances): their sum over the profile's hours is the same whole number in any
+        # order, so each count is added once per hour it stands for.
+        running_hours = Decimal(sum(counted[r] * n for r, n in Counter(profile).items()))
+    else:
+        running_hours = sum((units[r] for r in profile), ZERO)  # fractions: summed in the profile's order
+    total = plan.hours_per_month * running_hours / len(profile)
     return BilledHours(total, HourShares(profile, plan.profile_weights, units))
 
 
