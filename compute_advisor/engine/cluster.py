@@ -96,6 +96,10 @@ def pack(counts: Sequence[int], groups: Sequence[TaskGroup], machine: Machine) -
     # The balanced fill places one task at a time: kept to clusters of a size it handles in a blink.
     if sum(counts) > BALANCED_TASKS:
         return decreasing
+    # Nor is it tried when first fit decreasing already runs the fewest instances any packing can: it could
+    # only tie, and a tie keeps first fit decreasing.
+    if len(decreasing) <= lower_bound(needs_of(counts, groups), machine):
+        return decreasing
     balanced = pack_balanced(counts, groups, machine)
     return balanced if balanced is not None and len(balanced) < len(decreasing) else decreasing
 
@@ -107,17 +111,23 @@ def pack_decreasing(counts: Sequence[int], groups: Sequence[TaskGroup], machine:
     """The instances first fit decreasing opens for `counts[i]` tasks of each group: for each, the tasks of
     each group it holds. None when a task fits no instance of the type."""
     boxes: list[_Open] = []
+    open_boxes: list[_Open] = []  # in the same order, those that may still take a task
     for index in order(groups, machine):
         left, group = counts[index], groups[index]
-        for box in boxes:
+        full = False
+        for box in open_boxes:
             if not left:
                 break
-            if box.baseline is None and (box.cpu < group.cpu_units or box.memory < group.memory_mib or box.tasks < 1):
-                continue  # no room (said without the division, for the many full instances)
+            if box.tasks < 1:
+                full = True
+                continue
+            if box.baseline is None and (box.cpu < group.cpu_units or box.memory < group.memory_mib):
+                continue  # no room (said without the division)
             placed = min(box.room(group), left)
             if placed:
                 box.place(index, group, placed)
                 left -= placed
+                full = full or box.tasks < 1
         per = machine.holds(group)
         if left and per < 1:
             return None
@@ -126,7 +136,11 @@ def pack_decreasing(counts: Sequence[int], groups: Sequence[TaskGroup], machine:
             placed = min(per, left)
             box.place(index, group, placed)
             boxes.append(box)
+            open_boxes.append(box)
+            full = full or box.tasks < 1
             left -= placed
+        if full:  # an instance at its task limit takes no other task: first fit need not look at it again
+            open_boxes = [box for box in open_boxes if box.tasks > 0]
     return [box.held for box in boxes]
 
 
