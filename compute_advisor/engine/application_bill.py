@@ -19,7 +19,6 @@ from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.network import charge_data_transfer_out, charge_load_balancer
 from compute_advisor.engine.options.base import Context, NotAvailable
 from compute_advisor.engine.result import SHARED_RULE, OptionResult, ServiceResult
-from compute_advisor.engine.usage import usage_plan
 
 Pricer = Callable[[Context], OptionResult]
 SHARE_A_LOAD_BALANCER = ("ecs_ec2", "fargate", "beanstalk")
@@ -30,7 +29,7 @@ EXPRESS_SERVICES_PER_ALB = 25
 def service_context(ctx: Context, plan: ServicePlan) -> Context:
     return Context(
         scenario=plan.scenario,
-        plan=usage_plan(plan.scenario),
+        plan=plan.usage,
         book=ctx.book,
         catalog=ctx.catalog,
         shared_charges=False,
