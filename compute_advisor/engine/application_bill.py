@@ -12,7 +12,6 @@ App Runner and Lightsail include their own load balancing; Lightsail's plans inc
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from compute_advisor.engine.application import ServicePlan
 from compute_advisor.engine.bill import Bill
@@ -53,7 +52,7 @@ def combine(ctx: Context, code: str, parts: list[tuple[ServicePlan, OptionResult
     result = OptionResult(option=code, label=ctx.label(code), services=[], shared_rule=SHARED_RULE)
     assert result.services is not None
     for plan, part in parts:
-        result.line_items += [replace(line, service=plan.name) for line in part.line_items]
+        result.line_items += [line.for_service(plan.name) for line in part.line_items]
         result.missing_prices += [m for m in part.missing_prices if m not in result.missing_prices]
         result.unranked_reason = result.unranked_reason or part.unranked_reason
         result.services.append(

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.scenario import (
@@ -70,6 +71,11 @@ class UsagePlan:
             return self.runs.hours_active
         return sum((s.hours for s in self.segments if s.replicas), ZERO)
 
+    @cached_property
+    def hour_counts(self) -> Counter[int]:
+        """How many hours of the profile need each replica count (every option bills the same profile)."""
+        return Counter(self.hourly_profile)
+
     @property
     def is_always_on(self) -> bool:
         return self.runs is None and len(self.segments) == 1 and self.segments[0].hours == self.hours_per_month
@@ -121,7 +127,7 @@ def billed_hours(plan: UsagePlan, running: Callable[[int], Decimal | int]) -> Bi
     if all(type(n) is int for n in counted.values()):
         # Whole units (tasks, instances): their sum over the profile's hours is the same whole number in any
         # order, so each count is added once per hour it stands for.
-        running_hours = Decimal(sum(counted[r] * n for r, n in Counter(profile).items()))
+        running_hours = Decimal(sum(counted[r] * n for r, n in plan.hour_counts.items()))
     else:
         running_hours = sum((units[r] for r in profile), ZERO)  # fractions: summed in the profile's order
     total = plan.hours_per_month * running_hours / len(profile)
