@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, Rounded, localcontext
 from functools import cached_property
 
 from compute_advisor.engine.money import ZERO
@@ -129,9 +129,25 @@ def billed_hours(plan: UsagePlan, running: Callable[[int], Decimal | int]) -> Bi
         # order, so each count is added once per hour it stands for.
         running_hours = Decimal(sum(counted[r] * n for r, n in plan.hour_counts.items()))
     else:
-        running_hours = sum((units[r] for r in profile), ZERO)  # fractions: summed in the profile's order
+        running_hours = profile_sum(units, plan)
     total = plan.hours_per_month * running_hours / len(profile)
     return BilledHours(total, HourShares(profile, plan.profile_weights, units))
+
+
+def profile_sum(units: Mapping[int, Decimal], plan: UsagePlan) -> Decimal:
+    """The sum of `units[r]` over the profile's hours, added hour by hour in order: the same Decimal as one
+    multiplication per replica count whenever that is exact (no digit rounded away), which the context's
+    flag tells. Why: with no negative term, every partial sum in any order lies between zero and the total
+    and has at least the total's exponent, so when the total fits the context's precision at that exponent
+    no partial sum rounds either, and both orders give the total at the smallest exponent of the terms."""
+    values = [units[r] for r in plan.hour_counts]
+    if all(value >= 0 for value in values):
+        with localcontext() as context:
+            context.flags[Rounded] = False
+            total = sum((units[r] * n for r, n in plan.hour_counts.items()), ZERO)
+            if not context.flags[Rounded]:
+                return total
+    return sum((units[r] for r in plan.hourly_profile), ZERO)
 
 
 def hour_weights(length: int, hours_per_month: Decimal) -> list[Decimal]:
