@@ -11,9 +11,12 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from compute_advisor.engine.declaration import field_spec
+from compute_advisor.engine.declaration import field_spec, number_as_read, numbers_as_read, too_many_digits
 from compute_advisor.engine.scenario import Scenario
 from compute_advisor.estimates.forms import ScenarioForm
 from compute_advisor.estimates.scenario_form import (
@@ -213,3 +216,44 @@ def test_an_unknown_usage_kind_names_the_usage_kinds_only():
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(scenario_data(usage={"kind": "nope"}))
     assert caught.value.errors == {"usage.kind": ["kind must be one of always_on, scheduled, hourly, autoscaling"]}
+
+
+def read_one_by_one(value):
+    """How a number was read before lists were read in one pass: every text and Decimal checked by parsing it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str | Decimal) and too_many_digits(value):
+        return "too-many-digits"
+    return value
+
+
+def _as_decimal(text):
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return Decimal(0)
+
+
+number_texts = st.one_of(
+    st.from_regex(r"\A[-+]?\d{0,40}(\.\d{0,40})?([eE][-+]?\d{1,12})?\Z"),
+    st.sampled_from(["1E-100000000", "NaN", "Infinity", "-inf", " 5 ", "1_000", "x"]),
+    # Around the bound of 30 digits, before the point and after it.
+    st.sampled_from(["1" * 30, "1" * 31, "-" + "1" * 30, "." + "0" * 29 + "1", "." + "0" * 30 + "1", "1." + "0" * 29]),
+    st.text(max_size=70),
+)
+number_values = st.one_of(
+    number_texts,
+    st.integers(-(10**40), 10**40),
+    st.booleans(),
+    st.floats(allow_nan=False),
+    number_texts.filter(lambda t: t.strip() != "").map(_as_decimal),
+)
+
+
+@hypothesis_settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(number_values, max_size=30))
+def test_a_list_of_numbers_is_read_as_each_number_alone(values):
+    assert numbers_as_read(values) == [read_one_by_one(v) for v in values]
+    assert [number_as_read(v) for v in values] == [read_one_by_one(v) for v in values]

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from compute_advisor.engine.scaling import ScalingRun
 from compute_advisor.engine.scenario import AlwaysOn, Autoscaling, Hourly, Scenario, Service, Traffic
-from compute_advisor.engine.usage import plain_number, usage_plan, usage_words
+from compute_advisor.engine.usage import UsagePlan, plain_number, usage_plan, usage_words
 
 # Traffic fields that are amounts (split over the services) rather than sizes or ratios (kept).
 _TRAFFIC_AMOUNTS = (
@@ -35,6 +35,7 @@ class ServicePlan:
     fronted: bool
     # The replicas each hour of the application's profile (a day when no service has one); None for runs.
     replicas_by_hour: tuple[int, ...] | None
+    usage: UsagePlan  # what billing needs of the one-service scenario's usage (every option prices it)
 
 
 def profile_length(scenario: Scenario) -> int:
@@ -83,7 +84,7 @@ def service_plans(scenario: Scenario) -> list[ServicePlan]:
             hourly = (usage.replicas,) * (length or 24)
         else:
             hourly = None
-        plans.append(ServicePlan(service.name, service, one, run, service.fronted, hourly))
+        plans.append(ServicePlan(service.name, service, one, run, service.fronted, hourly, usage_plan(one)))
     return plans
 
 
@@ -109,7 +110,7 @@ def application_summary(plans: list[ServicePlan]) -> str:
     for plan in plans:
         workload = plan.service.workload
         size = f"{plain_number(workload.vcpu)} vCPU / {plain_number(workload.memory_gib)} GiB"
-        words = usage_words(plan.service.usage, usage_plan(plan.scenario))
+        words = usage_words(plan.service.usage, plan.usage)
         if plan.scaling is not None:
             words += (
                 f" Simulated: {min(plan.scaling.replicas_by_hour)} to {max(plan.scaling.replicas_by_hour)} replicas."

@@ -12,7 +12,6 @@ App Runner and Lightsail include their own load balancing; Lightsail's plans inc
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from decimal import Decimal
 
 from compute_advisor.engine.application import ServicePlan
@@ -21,7 +20,6 @@ from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.network import charge_data_transfer_out, charge_load_balancer
 from compute_advisor.engine.options.base import Context, NotAvailable
 from compute_advisor.engine.result import SHARED_RULE, OptionResult, ServiceResult
-from compute_advisor.engine.usage import usage_plan
 
 Pricer = Callable[[Context], OptionResult]
 SHARE_A_LOAD_BALANCER = ("ecs_ec2", "fargate", "beanstalk")
@@ -32,7 +30,7 @@ EXPRESS_SERVICES_PER_ALB = 25
 def service_context(ctx: Context, plan: ServicePlan) -> Context:
     return Context(
         scenario=plan.scenario,
-        plan=usage_plan(plan.scenario),
+        plan=plan.usage,
         book=ctx.book,
         catalog=ctx.catalog,
         shared_charges=False,
@@ -56,7 +54,7 @@ def combine(ctx: Context, code: str, parts: list[tuple[ServicePlan, OptionResult
     result = OptionResult(option=code, label=ctx.label(code), services=[], shared_rule=SHARED_RULE)
     assert result.services is not None
     for plan, part in parts:
-        result.line_items += [replace(line, service=plan.name) for line in part.line_items]
+        result.line_items += [line.for_service(plan.name) for line in part.line_items]
         result.missing_prices += [m for m in part.missing_prices if m not in result.missing_prices]
         result.unranked_reason = result.unranked_reason or part.unranked_reason
         result.services.append(

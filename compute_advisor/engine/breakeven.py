@@ -61,7 +61,9 @@ def _scaled(scenario: Scenario, x: Decimal, axis: str) -> Scenario:
             )
     else:
         hours = x
-        new_usage = Hourly(
+        # A day of the peak's replicas for the first `hours` hours (1 to 24): valid by construction, so not
+        # checked again at each point.
+        new_usage = Hourly.model_construct(
             kind="hourly", replicas_by_hour=[scenario.peak_replicas if h < hours else 0 for h in range(24)]
         )
     return scenario.model_copy(update={"usage": new_usage})

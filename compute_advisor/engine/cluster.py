@@ -40,7 +40,11 @@ class Machine:
 
     def holds(self, group: TaskGroup) -> int:
         """Tasks of `group` an empty instance holds."""
-        return _room(self.cpu_units, self.memory_mib, self.tasks, self.baseline_vcpu, group)
+        memory = self.memory_mib
+        count = min(self.cpu_units // group.cpu_units, memory // group.memory_mib if memory > 0 else 0, self.tasks)
+        if self.baseline_vcpu is not None and group.use_vcpu > 0:
+            count = min(count, int(self.baseline_vcpu / group.use_vcpu))
+        return count if count > 0 else 0
 
 
 def _room(cpu: int, memory: int, tasks: int, baseline: Decimal | None, group: TaskGroup) -> int:
@@ -92,6 +96,10 @@ def pack(counts: Sequence[int], groups: Sequence[TaskGroup], machine: Machine) -
     # The balanced fill places one task at a time: kept to clusters of a size it handles in a blink.
     if sum(counts) > BALANCED_TASKS:
         return decreasing
+    # Nor is it tried when first fit decreasing already runs the fewest instances any packing can: it could
+    # only tie, and a tie keeps first fit decreasing.
+    if len(decreasing) <= lower_bound(needs_of(counts, groups), machine):
+        return decreasing
     balanced = pack_balanced(counts, groups, machine)
     return balanced if balanced is not None and len(balanced) < len(decreasing) else decreasing
 
@@ -103,15 +111,23 @@ def pack_decreasing(counts: Sequence[int], groups: Sequence[TaskGroup], machine:
     """The instances first fit decreasing opens for `counts[i]` tasks of each group: for each, the tasks of
     each group it holds. None when a task fits no instance of the type."""
     boxes: list[_Open] = []
+    open_boxes: list[_Open] = []  # in the same order, those that may still take a task
     for index in order(groups, machine):
         left, group = counts[index], groups[index]
-        for box in boxes:
+        full = False
+        for box in open_boxes:
             if not left:
                 break
+            if box.tasks < 1:
+                full = True
+                continue
+            if box.baseline is None and (box.cpu < group.cpu_units or box.memory < group.memory_mib):
+                continue  # no room (said without the division)
             placed = min(box.room(group), left)
             if placed:
                 box.place(index, group, placed)
                 left -= placed
+                full = full or box.tasks < 1
         per = machine.holds(group)
         if left and per < 1:
             return None
@@ -120,7 +136,11 @@ def pack_decreasing(counts: Sequence[int], groups: Sequence[TaskGroup], machine:
             placed = min(per, left)
             box.place(index, group, placed)
             boxes.append(box)
+            open_boxes.append(box)
+            full = full or box.tasks < 1
             left -= placed
+        if full:  # an instance at its task limit takes no other task: first fit need not look at it again
+            open_boxes = [box for box in open_boxes if box.tasks > 0]
     return [box.held for box in boxes]
 
 
@@ -131,6 +151,8 @@ def pack_balanced(counts: Sequence[int], groups: Sequence[TaskGroup], machine: M
     left = list(counts)
     if any(c and machine.holds(g) < 1 for c, g in zip(left, groups, strict=True)):
         return None
+    if machine.baseline_vcpu is None:
+        return _balanced_by_size(left, groups, machine)
     cpu_scale, memory_scale = machine.cpu_units, max(machine.memory_mib, 1)
     boxes: list[list[int]] = []
     while any(left):
@@ -149,6 +171,72 @@ def pack_balanced(counts: Sequence[int], groups: Sequence[TaskGroup], machine: M
             box.place(best, groups[best], 1)
             left[best] -= 1
         boxes.append(box.held)
+    return boxes
+
+
+@dataclass
+class _Size:
+    """The groups of one task size, which a machine without a CPU baseline cannot tell apart (the same room,
+    the same score): the first of them with tasks left is the one the balanced fill takes."""
+
+    cpu_units: int
+    memory_mib: int
+    cpu_share: float  # of an empty instance, as pack_balanced scores it
+    memory_share: float
+    members: list[int]  # group indexes, in order, of those with tasks left
+    current: int  # the first of them (-1: none left)
+
+    def took(self, left: list[int]) -> None:
+        """After tasks of `current` were placed: move on past the groups with none left."""
+        while self.current >= 0 and not left[self.current]:
+            self.members.pop(0)
+            self.current = self.members[0] if self.members else -1
+
+
+def _balanced_by_size(left: list[int], groups: Sequence[TaskGroup], machine: Machine) -> list[list[int]]:
+    """pack_balanced on a machine without a CPU baseline, where a task's room and score depend on its size
+    alone: the same choices, task by task, made among the task sizes rather than the groups (the highest
+    score, and of equal scores the group listed first), and a run of tasks placed at once when a single size
+    still fits (it stays the only choice until the instance is full or its tasks are placed)."""
+    cpu_scale, memory_scale = machine.cpu_units, max(machine.memory_mib, 1)
+    by_size: dict[tuple[int, int], list[int]] = {}
+    for index, group in enumerate(groups):
+        if left[index]:
+            by_size.setdefault((group.cpu_units, group.memory_mib), []).append(index)
+    sizes = [
+        _Size(cpu, memory, cpu / cpu_scale, memory / memory_scale, members, members[0])
+        for (cpu, memory), members in by_size.items()
+    ]
+    boxes: list[list[int]] = []
+    while sizes:
+        cpu, memory, tasks = machine.cpu_units, machine.memory_mib, machine.tasks
+        held = [0] * len(groups)
+        # A size that stops fitting never fits again in this instance: what it has left only shrinks.
+        fitting = sizes
+        while tasks > 0:
+            fitting = [z for z in fitting if z.current >= 0 and z.cpu_units <= cpu and z.memory_mib <= memory]
+            if len(fitting) > 1:
+                cpu_left, memory_left = cpu / cpu_scale, memory / memory_scale
+                best, best_score = fitting[0], -1.0
+                for size in fitting:
+                    score = size.cpu_share * cpu_left + size.memory_share * memory_left
+                    if score > best_score or (score == best_score and size.current < best.current):
+                        best, best_score = size, score
+                placed = 1
+            elif fitting:
+                best = fitting[0]
+                placed = min(cpu // best.cpu_units, memory // best.memory_mib, tasks, left[best.current])
+            else:
+                break
+            index = best.current
+            held[index] += placed
+            left[index] -= placed
+            cpu -= placed * best.cpu_units
+            memory -= placed * best.memory_mib
+            tasks -= placed
+            best.took(left)
+        boxes.append(held)
+        sizes = [z for z in sizes if z.current >= 0]
     return boxes
 
 
@@ -173,9 +261,10 @@ def needs_of(counts: Sequence[int], groups: Sequence[TaskGroup]) -> Needs:
 
 def lower_bound(needs: Needs, machine: Machine) -> int:
     """The fewest instances any packing needs, by each count alone."""
+    memory = machine.memory_mib
     bound = max(
         -(-needs.cpu_units // machine.cpu_units),
-        -(-needs.memory_mib // max(machine.memory_mib, 1)),
+        -(-needs.memory_mib // (memory if memory > 1 else 1)),
         -(-needs.tasks // machine.tasks),
     )
     if machine.baseline_vcpu:

@@ -50,8 +50,9 @@ def check_against_catalog(scenario: Scenario, catalog: Catalog) -> None:
             f"{settings.beanstalk.instance_type!r} is not an EC2 instance type"
         ]
     bundle = settings.lightsail_instance.bundle
-    names = {n for b in catalog.lightsail_bundles for n in (b.bundle_id, b.bundle_id.split("_")[0], b.name.lower())}
-    if bundle and bundle not in names:
+    if bundle and bundle not in {
+        n for b in catalog.lightsail_bundles for n in (b.bundle_id, b.bundle_id.split("_")[0], b.name.lower())
+    }:
         errors["option_settings.lightsail_instance.bundle"] = [f"{bundle!r} is not a Lightsail bundle"]
     power = settings.lightsail_container.power
     if power and power not in {p.power for p in catalog.lightsail_powers}:

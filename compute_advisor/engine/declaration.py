@@ -102,20 +102,50 @@ class Declared(BaseModel):
     def _numbers_are_numbers(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
+        numbers = _number_fields(cls)
+        if numbers.isdisjoint(data):
+            return data
         cleaned = dict(data)
-        for name, value in data.items():
-            field = cls.model_fields.get(name)
-            if field is None or not _is_number_field(field.annotation):
-                continue
-            # JSON true/false must not pass as 1/0 for a number: hand pydantic something it refuses.
-            if isinstance(value, bool):
-                cleaned[name] = "true" if value else "false"
-            # A JSON number read as a float goes through its shortest text, never its binary value.
-            if isinstance(value, float):
-                cleaned[name] = Decimal(repr(value))
-            if isinstance(value, str | Decimal) and too_many_digits(value):
-                cleaned[name] = "too-many-digits"
+        for name in numbers.intersection(data):
+            cleaned[name] = number_as_read(data[name])
         return cleaned
+
+
+@cache
+def _number_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The names of a model's number fields (a declaration never changes while the process runs)."""
+    return frozenset(name for name, field in model.model_fields.items() if _is_number_field(field.annotation))
+
+
+def number_as_read(value: Any) -> Any:
+    """A number as a scenario's numbers are read: JSON true/false must not pass as 1/0 (pydantic is handed
+    something it refuses), a JSON number read as a float goes through its shortest text, never its binary
+    value, and a number of a million digits is refused before anything computes with it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        # The common case, said without parsing: a text of at most MAX_NUMBER_DIGITS characters and no
+        # exponent has at most that many digits, and at most that many after the point.
+        if len(value) <= MAX_NUMBER_DIGITS and "e" not in value and "E" not in value:
+            return value
+        return "too-many-digits" if too_many_digits(value) else value
+    if isinstance(value, Decimal) and too_many_digits(value):
+        return "too-many-digits"
+    return value
+
+
+def numbers_as_read(values: list[Any]) -> list[Any]:
+    """`number_as_read` for each of a list's numbers (a week of hourly demand is 168 of them a service): a list
+    of whole numbers and short texts without an exponent, the common case, is checked at C speed as a whole."""
+    kinds = set(map(type, values))
+    if kinds <= {int, str}:
+        texts = values if kinds == {str} else [v for v in values if type(v) is str]
+        joined = "".join(texts)
+        if "e" not in joined and "E" not in joined and max(map(len, texts), default=0) <= MAX_NUMBER_DIGITS:
+            return list(values)
+    return [v if type(v) is int else number_as_read(v) for v in values]
 
 
 def too_many_digits(value: str | Decimal) -> bool:
@@ -141,7 +171,7 @@ def parse(model: type[M], data: Any, *, what: str = "input") -> M:
     """Check `data` (decoded JSON) against `model`; raise ScenarioError naming each bad field."""
     if not isinstance(data, dict):
         raise ScenarioError({"": [f"the {what} must be a JSON object"]})
-    nul = _nul_path(data, "")
+    nul = _nul_path(data, "") if _holds_nul(data) else None
     if nul is not None:
         # No field can hold one, and PostgreSQL refuses to store one: say so before anything tries.
         raise ScenarioError({nul: ["must not contain NUL (\\u0000) characters"]})
@@ -149,6 +179,27 @@ def parse(model: type[M], data: Any, *, what: str = "input") -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(_errors(model, exc)) from None
+
+
+def _holds_nul(value: Any) -> bool:
+    """Whether any string (key or value) holds a NUL character: the check every input passes, without the
+    paths `_nul_path` writes out only for the input that fails it."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        if any(isinstance(key, str) and "\x00" in key for key in value):
+            return True
+        value = value.values()
+    elif not isinstance(value, list):
+        return False
+    for item in value:
+        kind = type(item)
+        if kind is str:
+            if "\x00" in item:
+                return True
+        elif kind is not int and kind is not bool and _holds_nul(item):
+            return True
+    return False
 
 
 def _nul_path(value: Any, path: str) -> str | None:

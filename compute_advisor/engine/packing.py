@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from functools import cache
 
 from compute_advisor.engine.reference import InstanceType
 
@@ -48,8 +49,10 @@ class Fit:
     registered_memory_mib: int
 
 
+@cache
 def usable_memory_mib(memory_mib: int | Decimal, *, reserved_mib: int) -> int:
-    """What containers may use of a machine's nominal memory (see MEMORY_OVERHEAD)."""
+    """What containers may use of a machine's nominal memory (see MEMORY_OVERHEAD); a function of two
+    integers, worked out once for each (every type is measured for every packing)."""
     usable = (Decimal(memory_mib) * (1 - MEMORY_OVERHEAD)).to_integral_value(rounding=ROUND_FLOOR)
     return int(usable) - reserved_mib
 

@@ -29,6 +29,14 @@ class LineItem:
     # the load balancer in front, data transfer out) and for a one-service scenario.
     service: str | None = None
 
+    def for_service(self, service: str) -> LineItem:
+        """This line as one service's line of an application: `dataclasses.replace(line, service=...)`, without
+        its field-by-field checks (an application's options copy hundreds of lines)."""
+        item = object.__new__(LineItem)
+        item.__dict__.update(self.__dict__)
+        item.__dict__["service"] = service
+        return item
+
     def cost_by_hour(self, weights: Sequence[Decimal]) -> list[Decimal]:
         """This line's cost, attributed to each hour of the profile whose month weights are `weights`."""
         parts = self.shares.values() if self.shares is not None else list(weights)

@@ -199,52 +199,82 @@ def simulate(usage: AutoscalingLike, workload: WorkloadLike) -> ScalingRun:
     length = profile_length(usage)
     demand = list(usage.demand_by_hour) * (length // len(usage.demand_by_hour))
     policy = usage.policy
-    replicas: list[int] = []
-    lows: list[int] = []
-    highs: list[int] = []
-    over = 0
-    previous: int | None = None
-    tracked: dict[Decimal, int] = {}  # target tracking's answer for each demand value (profiles repeat them)
-    windows = {h: bounds(usage, h, length) for h in range(length)} if usage.schedule else None
-    for hour, need in enumerate(demand):
-        low, high = windows[hour] if windows else (usage.min_replicas, usage.max_replicas)
-        if policy.type == "target_tracking":
-            tracking = cast(TargetPolicyLike, policy)
-            wanted = tracked.get(need, -1)
-            if wanted < 0:
-                wanted = tracked[need] = target_replicas(
-                    need, metric=policy.metric, target=tracking.target, workload=workload
-                )
-            level = tracking.target
-        else:
-            stepping = cast(StepPolicyLike, policy)
-            start = low if previous is None else previous
-            wanted = step_replicas(start, need, policy=stepping, workload=workload)
-            level = max(step.above for step in stepping.steps)
-        count = min(max(wanted, low), high)
-        if count == high:
-            at = metric_at(need, count, metric=policy.metric, workload=workload)
-            over += at is None or at > level
-        replicas.append(count)
-        lows.append(low)
-        highs.append(high)
-        previous = count
+    if usage.schedule:
+        windows = [bounds(usage, h, length) for h in range(length)]
+        lows, highs = tuple([low for low, _ in windows]), tuple([high for _, high in windows])
+    else:
+        windows = [(usage.min_replicas, usage.max_replicas)] * length
+        lows, highs = (usage.min_replicas,) * length, (usage.max_replicas,) * length
+    if policy.type == "target_tracking":
+        replicas, over = _tracked(demand, windows, cast(TargetPolicyLike, policy), workload)
+    else:
+        replicas, over = _stepped(demand, windows, cast(StepPolicyLike, policy), workload)
     return ScalingRun(
         demand_by_hour=tuple(demand),
         replicas_by_hour=tuple(replicas),
-        min_by_hour=tuple(lows),
-        max_by_hour=tuple(highs),
+        min_by_hour=lows,
+        max_by_hour=highs,
         metric=policy.metric,
         hours_at_max_over_target=over,
         cpu_utilization_percent=_cpu_use(demand, replicas, workload) if policy.metric == "cpu" else None,
     )
 
 
+def _at_max_over(need: Decimal, count: int, high: int, *, level: Decimal, metric: str, workload: WorkloadLike) -> bool:
+    """Whether an hour runs at the max in force with the metric above the policy's level."""
+    if count != high:
+        return False
+    at = metric_at(need, count, metric=metric, workload=workload)
+    return at is None or at > level
+
+
+def _tracked(
+    demand: list[Decimal], windows: list[tuple[int, int]], policy: TargetPolicyLike, workload: WorkloadLike
+) -> tuple[list[int], int]:
+    """Target tracking: an hour's replicas depend on its demand and the min and max in force alone, so each
+    such hour is worked out once (a week's profile repeats its values)."""
+    metric, target = policy.metric, policy.target
+
+    def outcome(need: Decimal, low: int, high: int) -> tuple[int, bool]:
+        count = min(max(target_replicas(need, metric=metric, target=target, workload=workload), low), high)
+        return count, _at_max_over(need, count, high, level=target, metric=metric, workload=workload)
+
+    if len(set(windows)) == 1:  # no scheduled action: the demand alone tells each hour
+        low, high = windows[0]
+        by_need = {need: outcome(need, low, high) for need in dict.fromkeys(demand)}
+        by_hour = [by_need[need] for need in demand]
+    else:
+        hours = list(zip(demand, windows, strict=True))
+        by_window = {hour: outcome(hour[0], *hour[1]) for hour in dict.fromkeys(hours)}
+        by_hour = [by_window[hour] for hour in hours]
+    return [count for count, _ in by_hour], sum(1 for _, over in by_hour if over)
+
+
+def _stepped(
+    demand: list[Decimal], windows: list[tuple[int, int]], policy: StepPolicyLike, workload: WorkloadLike
+) -> tuple[list[int], int]:
+    """Step scaling: each hour starts from the previous hour's replicas (the first from the min in force)."""
+    level = max(step.above for step in policy.steps)
+    replicas: list[int] = []
+    over = 0
+    previous: int | None = None
+    for need, (low, high) in zip(demand, windows, strict=True):
+        wanted = step_replicas(low if previous is None else previous, need, policy=policy, workload=workload)
+        count = min(max(wanted, low), high)
+        over += _at_max_over(need, count, high, level=level, metric=policy.metric, workload=workload)
+        replicas.append(count)
+        previous = count
+    return replicas, over
+
+
 def _cpu_use(demand: Sequence[Decimal], replicas: Sequence[int], workload: WorkloadLike) -> Decimal | None:
     """The replicas' average CPU use over the profile, weighted by the vCPU they hold each hour (demand beyond
     what they hold is not work they do)."""
-    held = sum((r * workload.vcpu for r in replicas), ZERO)
+    vcpu = workload.vcpu
+    holding = {r: r * vcpu for r in set(replicas)}  # each hour's sum in the same order, each product once
+    held_by_hour = [holding[r] for r in replicas]
+    held = sum(held_by_hour, ZERO)
     if not held:
         return None
-    busy = sum((min(d, r * workload.vcpu) for d, r in zip(demand, replicas, strict=True)), ZERO)
+    busy = sum(map(min, demand, held_by_hour), ZERO)
     return busy * HUNDRED / held

@@ -19,8 +19,8 @@ from compute_advisor.engine.declaration import (
     amount,
     choice,
     labelled,
+    numbers_as_read,
     parse,
-    too_many_digits,
 )
 from compute_advisor.engine.reference import SERVICE_CODES as OPTION_CODES
 from compute_advisor.engine.scaling import DAYS as DAY_NAMES
@@ -182,18 +182,6 @@ SCALING_METRICS = {
 }
 
 
-def _demand_item(value: Any) -> Any:
-    """One demand value as the scenario's own numbers are read: no booleans, no float's binary value, no
-    number of a million digits."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, str | Decimal) and too_many_digits(value):
-        return "too-many-digits"
-    return value
-
-
 class TargetTracking(Declared):
     """Keep the metric at `target`: desired replicas = ceil(demand / (per-replica capacity x target / 100)),
     or ceil(requests a second x 60 / target) for requests per target (a target per minute, as AWS's
@@ -330,7 +318,9 @@ class Autoscaling(Declared):
     @field_validator("demand_by_hour", mode="before")
     @classmethod
     def _demand_numbers(cls, value: Any) -> Any:
-        return [_demand_item(v) for v in value] if isinstance(value, list) else value
+        # Read as the scenario's own numbers are (no booleans, no float's binary value, no number of a
+        # million digits), in one pass over the list.
+        return numbers_as_read(value) if isinstance(value, list) else value
 
     @field_validator("demand_by_hour")
     @classmethod

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, Rounded, localcontext
+from functools import cached_property
 
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.scenario import (
@@ -70,6 +71,11 @@ class UsagePlan:
             return self.runs.hours_active
         return sum((s.hours for s in self.segments if s.replicas), ZERO)
 
+    @cached_property
+    def hour_counts(self) -> Counter[int]:
+        """How many hours of the profile need each replica count (every option bills the same profile)."""
+        return Counter(self.hourly_profile)
+
     @property
     def is_always_on(self) -> bool:
         return self.runs is None and len(self.segments) == 1 and self.segments[0].hours == self.hours_per_month
@@ -109,14 +115,39 @@ def billed_hours(plan: UsagePlan, running: Callable[[int], Decimal | int]) -> Bi
     Scheduled runs are billed per run by each option (their minimums differ), not here.
     """
     assert plan.runs is None, "scheduled runs are billed per run"
-    units = {s.replicas: Decimal(running(s.replicas)) for s in plan.segments}
+    counted = {s.replicas: running(s.replicas) for s in plan.segments}
+    units = {r: Decimal(n) for r, n in counted.items()}
     profile = plan.hourly_profile
     if not profile:
         return BilledHours(sum((units[s.replicas] * s.hours for s in plan.segments), ZERO))
-    units.update({r: Decimal(running(r)) for r in set(profile) - set(units)})
+    for r in set(profile) - set(units):
+        counted[r] = running(r)
+        units[r] = Decimal(counted[r])
     # One division, last: 1, 4 and 1 replicas for 8 hours each over 730 hours bill exactly 1,460 hours.
-    total = plan.hours_per_month * sum((units[r] for r in profile), ZERO) / len(profile)
+    if all(type(n) is int for n in counted.values()):
+        # Whole units (tasks, instances): their sum over the profile's hours is the same whole number in any
+        # order, so each count is added once per hour it stands for.
+        running_hours = Decimal(sum(counted[r] * n for r, n in plan.hour_counts.items()))
+    else:
+        running_hours = profile_sum(units, plan)
+    total = plan.hours_per_month * running_hours / len(profile)
     return BilledHours(total, HourShares(profile, plan.profile_weights, units))
+
+
+def profile_sum(units: Mapping[int, Decimal], plan: UsagePlan) -> Decimal:
+    """The sum of `units[r]` over the profile's hours, added hour by hour in order: the same Decimal as one
+    multiplication per replica count whenever that is exact (no digit rounded away), which the context's
+    flag tells. Why: with no negative term, every partial sum in any order lies between zero and the total
+    and has at least the total's exponent, so when the total fits the context's precision at that exponent
+    no partial sum rounds either, and both orders give the total at the smallest exponent of the terms."""
+    values = [units[r] for r in plan.hour_counts]
+    if all(value >= 0 for value in values):
+        with localcontext() as context:
+            context.flags[Rounded] = False
+            total = sum((units[r] * n for r, n in plan.hour_counts.items()), ZERO)
+            if not context.flags[Rounded]:
+                return total
+    return sum((units[r] for r in plan.hourly_profile), ZERO)
 
 
 def hour_weights(length: int, hours_per_month: Decimal) -> list[Decimal]:

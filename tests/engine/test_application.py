@@ -252,3 +252,26 @@ def test_lightsail_keeps_a_service_each_when_two_need_the_public_endpoint():
     assert result.configuration["deployment"] == "one container service per service"
     assert "only one container of a deployment can be its public endpoint" in " ".join(result.warnings)
     assert {line.service for line in result.line_items} == {"web", "api"}
+
+
+def test_what_a_price_book_remembers_never_changes_an_application_s_figures():
+    # The application: ten services of four sizes autoscaling on CPU over a week, on every option.
+    services = []
+    for index in range(10):
+        vcpu = ["0.25", "0.5", "1", "2"][index % 4]
+        demand = [str((1 + index % 3) * (1 + (h % 24 >= 8) * 3 - (h // 24 >= 5) * 1)) for h in range(168)]
+        usage = {
+            "kind": "autoscaling",
+            "min_replicas": 1,
+            "max_replicas": 40,
+            "demand_by_hour": demand,
+            "policy": {"type": "target_tracking", "metric": "cpu", "target": 60},
+        }
+        services.append(service(f"service-{index}", vcpu, str(2 * float(vcpu)), usage, load_balanced=index < 5))
+    warm = book()
+    estimate(application(*services[::-1]), warm)  # the same sizes, remembered in another order
+    estimate(one_form("1", "2", always(12)), warm)
+    first = estimate(application(*services), warm).to_json()
+    assert estimate(application(*services), warm).to_json() == first
+    assert estimate(application(*services), book()).to_json() == first
+    assert [o["available"] for o in first["options"]].count(True) >= 5

@@ -4,7 +4,10 @@ hand and from AWS's documented rules."""
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from compute_advisor.engine import scaling
 from compute_advisor.engine.scaling import simulate
 from compute_advisor.engine.scenario import ScenarioError, parse_scenario
 from tests.factories import scenario_data
@@ -214,3 +217,100 @@ def test_bad_autoscaling_input_names_its_field(usage, path, message):
         parse_scenario(data)
     assert any(key == path or key.startswith(path + ".") for key in raised.value.errors), raised.value.errors
     assert any(message in m for key, ms in raised.value.errors.items() if key.startswith(path) for m in ms)
+
+
+def hour_by_hour(usage, workload):
+    """The simulation as docs/CONTRACT.md states it, one hour after another (what engine.scaling works out once
+    for each distinct hour)."""
+    length = scaling.profile_length(usage)
+    demand = list(usage.demand_by_hour) * (length // len(usage.demand_by_hour))
+    policy, previous, replicas, lows, highs, over = usage.policy, None, [], [], [], 0
+    for hour, need in enumerate(demand):
+        low, high = scaling.bounds(usage, hour, length)
+        if policy.type == "target_tracking":
+            wanted = scaling.target_replicas(need, metric=policy.metric, target=policy.target, workload=workload)
+            level = policy.target
+        else:
+            wanted = scaling.step_replicas(
+                low if previous is None else previous, need, policy=policy, workload=workload
+            )
+            level = max(step.above for step in policy.steps)
+        count = min(max(wanted, low), high)
+        if count == high:
+            at = scaling.metric_at(need, count, metric=policy.metric, workload=workload)
+            over += at is None or at > level
+        replicas.append(count)
+        lows.append(low)
+        highs.append(high)
+        previous = count
+    cpu = None
+    if policy.metric == "cpu":
+        held = sum((r * workload.vcpu for r in replicas), Decimal(0))
+        busy = sum((min(d, r * workload.vcpu) for d, r in zip(demand, replicas, strict=True)), Decimal(0))
+        cpu = busy * 100 / held if held else None
+    return (tuple(demand), tuple(replicas), tuple(lows), tuple(highs), policy.metric, over, cpu)
+
+
+demands = st.lists(st.sampled_from(["0", "0.4", "1", "1.0", "2.5", "3", "7.25", "12", "40"]), min_size=24, max_size=24)
+policies = st.one_of(
+    st.builds(cpu, st.sampled_from([40, 60, 75, "100"])),
+    st.builds(
+        lambda target: {"type": "target_tracking", "metric": "requests_per_target", "target": target},
+        st.sampled_from([30, 600]),
+    ),
+    st.builds(
+        lambda metric, below: {
+            "type": "step",
+            "metric": metric,
+            "steps": [{"above": 70, "add": 1}, {"above": 90, "add": 3}],
+            "below": below,
+        },
+        st.sampled_from(["cpu", "memory"]),
+        st.sampled_from([None, 30]),
+    ),
+    st.builds(
+        lambda magnitude: {
+            "type": "step",
+            "metric": "cpu",
+            "adjustment": "percent_change_in_capacity",
+            "steps": [{"above": 60, "add": 10}, {"above": 80, "add": 50}],
+            "below": 30,
+            "remove": 25,
+            **({"min_adjustment_magnitude": magnitude} if magnitude else {}),
+        },
+        st.sampled_from([None, 2]),
+    ),
+)
+schedules = st.lists(
+    st.builds(
+        lambda days, start, hours, low: {
+            "days": days,
+            "from_hour": start,
+            "to_hour": start + hours,
+            "min_replicas": low,
+        },
+        st.sampled_from(["all", "weekdays", ["saturday"]]),
+        st.integers(0, 20),
+        st.integers(1, 3),
+        st.integers(0, 6),
+    ),
+    max_size=2,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(demands, st.booleans(), policies, schedules, st.sampled_from(["0.25", "1", "2"]))
+def test_the_simulation_is_the_hour_by_hour_rule(day, week, policy, schedule, vcpu):
+    s = autoscaling(day * 7 if week else day, policy, vcpu=vcpu, low=1, high=12, schedule=schedule)
+    got = run(s)
+    assert (
+        got.demand_by_hour,
+        got.replicas_by_hour,
+        got.min_by_hour,
+        got.max_by_hour,
+        got.metric,
+        got.hours_at_max_over_target,
+        got.cpu_utilization_percent,
+    ) == hour_by_hour(s.usage, s.workload)
+    if got.cpu_utilization_percent is not None:
+        assert got.cpu_utilization_percent.as_tuple() == hour_by_hour(s.usage, s.workload)[-1].as_tuple()

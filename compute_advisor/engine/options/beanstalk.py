@@ -54,9 +54,12 @@ def fitting_types(ctx: Context) -> list[tuple[InstanceType, Decimal, Burst | Non
     """The instance types that hold one container, beside their hourly cost (surplus credits included) and
     their burst rules: vCPU and the memory the system leaves, and the CPU a T2's baseline sustains. The same
     for every replica count: worked out once per price book and workload."""
+    return ctx.book.memo(("beanstalk-fits", *_workload_key(ctx)), lambda: _fitting_types(ctx))
+
+
+def _workload_key(ctx: Context) -> tuple[object, ...]:
     workload, scenario = ctx.workload, ctx.scenario
-    key = (
-        "beanstalk-fits",
+    return (
         scenario.option_settings.beanstalk.instance_type,
         workload.architecture,
         scenario.purchase,
@@ -64,7 +67,16 @@ def fitting_types(ctx: Context) -> list[tuple[InstanceType, Decimal, Burst | Non
         workload.memory_gib,
         workload.cpu_utilization_percent,
     )
-    return ctx.book.memo(key, lambda: _fitting_types(ctx))
+
+
+def cheapest_type(ctx: Context, per_hour_extra: Decimal) -> tuple[InstanceType, Decimal, Burst | None]:
+    """The fitting type that costs the least an hour with what each instance adds (its volume, its address):
+    the same for every replica count, so chosen once per price book, workload and extra."""
+
+    def choose() -> tuple[InstanceType, Decimal, Burst | None]:
+        return min(fitting_types(ctx), key=lambda row: (row[1] + per_hour_extra, row[0].vcpu, row[0].name))
+
+    return ctx.book.memo(("beanstalk-cheapest", *_workload_key(ctx), per_hour_extra), choose)
 
 
 def _fitting_types(ctx: Context) -> list[tuple[InstanceType, Decimal, Burst | None]]:
@@ -124,12 +136,11 @@ def price(ctx: Context) -> OptionResult:
             f"A single-instance environment runs one instance; {peak} replicas need a load-balanced environment."
         )
 
-    fitting = fitting_types(ctx)
     volume = Volume(size_gb=workload.disk_gib, kind=settings.ebs_volume_type)
     ipv4 = ctx.book.get(*keys.PUBLIC_IPV4_IN_USE.at())
     public = scenario.public_ipv4 or environment == "single_instance"
     per_hour_extra = volume_month_rate(ctx, volume) / ctx.hours + (ipv4.usd if ipv4 and public else ZERO)
-    instance, _rate, burst = min(fitting, key=lambda row: (row[1] + per_hour_extra, row[0].vcpu, row[0].name))
+    instance, _rate, burst = cheapest_type(ctx, per_hour_extra)
 
     # An environment runs all the time: it cannot stop between scheduled runs; it scales between
     # one instance and the replicas each hour needs.

@@ -156,7 +156,9 @@ def cheapest_plan(ctx: Context, fits: list[BundleFit]) -> Plan:
             scenario.load_balancer == "auto" and ctx.plan.runs is None and count > 1
         )
 
-    best: Plan | None = None
+    # The same for every bundle and count: worked out once a call.
+    lb_monthly = monthly(ctx, lb_price.usd) if lb_price is not None else None
+    best: tuple[tuple[Decimal, int, int], Plan] | None = None
     for fitted in fits:
         least = machines_for(replicas, fitted.per_instance, zones=zones)
         counts = {least}
@@ -164,21 +166,19 @@ def cheapest_plan(ctx: Context, fits: list[BundleFit]) -> Plan:
         if allowance and overage_rate is not None and moved > least * allowance:
             needed = ceil_int(moved / allowance)
             counts |= {max(least, needed - 1), needed}
+        bundle_monthly = monthly(ctx, fitted.price.usd)
         for count in sorted(counts):
-            cost = count * monthly(ctx, fitted.price.usd)
+            cost = count * bundle_monthly
             if allowance is not None and overage_rate is not None:
                 cost += overage_gb(traffic, Decimal(allowance * count)) * overage_rate.usd
-            if wants_lb(count) and lb_price is not None:
-                cost += monthly(ctx, lb_price.usd)
-            plan = Plan(fitted, count, wants_lb(count), cost)
-            if best is None or (cost, fitted.bundle.ordering, count) < (
-                best.cost,
-                best.fit.bundle.ordering,
-                best.count,
-            ):
-                best = plan
+            balanced = wants_lb(count)
+            if balanced and lb_monthly is not None:
+                cost += lb_monthly
+            order = (cost, fitted.bundle.ordering, count)
+            if best is None or order < best[0]:
+                best = (order, Plan(fitted, count, balanced, cost))
     assert best is not None
-    return best
+    return best[1]
 
 
 def fitting_bundles(ctx: Context) -> list[BundleFit]:
