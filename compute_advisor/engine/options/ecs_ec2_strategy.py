@@ -27,6 +27,7 @@ from compute_advisor.engine.options.ec2 import spot_terms
 from compute_advisor.engine.result import SHARED_RULE, OptionResult
 from compute_advisor.engine.scenario import AlwaysOn, Hourly, Scenario, Scheduled
 from compute_advisor.engine.strategy import Share, shares_of, split, usage_part
+from compute_advisor.engine.usage import usage_plan
 
 EC2_GROUPS = ("on_demand", "spot")
 FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
@@ -66,7 +67,7 @@ def part_plan(plan: ServicePlan, strategy: list[Share], provider: str) -> Servic
         hourly = tuple(usage.replicas_by_hour)
     elif isinstance(usage, AlwaysOn) and plan.replicas_by_hour is not None:
         hourly = (usage.replicas,) * len(plan.replicas_by_hour)
-    return replace(plan, scenario=scenario, replicas_by_hour=hourly)
+    return replace(plan, scenario=scenario, replicas_by_hour=hourly, usage=usage_plan(scenario))
 
 
 GROUP_NAMES = {"on_demand": "On-Demand group", "spot": "Spot group"}

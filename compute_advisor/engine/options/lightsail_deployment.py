@@ -28,7 +28,7 @@ def peak(plan: ServicePlan) -> int:
     """The most replicas the service runs at once (a scheduled service's run tasks: Lightsail runs them always)."""
     if plan.replicas_by_hour is not None:
         return max(plan.replicas_by_hour)
-    return usage_plan(plan.scenario).peak_replicas
+    return plan.usage.peak_replicas
 
 
 def one_deployment_refusal(ctx: Context, plans: list[ServicePlan]) -> str | None:
