@@ -5,6 +5,7 @@ Chart values are floats of amounts already computed in Decimal: a chart only dra
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -94,6 +95,16 @@ def hourly(charts: ChartData) -> dict[str, Any]:
     }
 
 
+def _closed(labels: list[str]) -> list[str]:
+    """The hours' labels and the end of the last hour ("24:00", "Sun 24:00"): a step line drawn through the
+    points gives the last hour its width only with a point where it ends (which repeats its value)."""
+    return [*labels, f"{labels[-1][:-5]}24:00"]
+
+
+def _ended(values: Sequence[Any]) -> list[Any]:
+    return [*values, values[-1]]
+
+
 def _hours_axis(length: int) -> dict[str, Any]:
     # A week's 168 labels shown every half day; a day's every two hours.
     return {"nticks": 15 if length == 168 else 13, "automargin": True, "tickangle": -45 if length == 168 else 0}
@@ -115,8 +126,9 @@ def service_hours(usage: ServiceUsage) -> dict[str, Any]:
     run = usage.scaling
     if run is None:
         return _profile_replicas(usage)
-    labels = profile_hour_labels(len(run.replicas_by_hour))
+    labels = _closed(profile_hour_labels(len(run.replicas_by_hour)))
     frame = scaling_frame(run)
+    at = "top step" if usage.policy == "step" else "target"
     unit = usage.demand_unit or ""
     data: list[dict[str, Any]] = [
         {
@@ -124,7 +136,7 @@ def service_hours(usage: ServiceUsage) -> dict[str, Any]:
             "mode": "lines",
             "name": f"Demand ({unit})",
             "x": labels,
-            "y": [float(d) for d in run.demand_by_hour],
+            "y": _ended([float(d) for d in run.demand_by_hour]),
             "yaxis": "y2",
             "line": {"shape": "hv", "width": 1, "color": DEMAND_COLOR},
             "fill": "tozeroy",
@@ -134,9 +146,9 @@ def service_hours(usage: ServiceUsage) -> dict[str, Any]:
         {
             "type": "scatter",
             "mode": "lines",
-            "name": "Replicas" + (" (right axis: capacity at target)" if frame.per_replica > 0 else ""),
+            "name": "Replicas" + (f" (right axis: capacity at {at})" if frame.per_replica > 0 else ""),
             "x": labels,
-            "y": list(run.replicas_by_hour),
+            "y": _ended(run.replicas_by_hour),
             "line": {"shape": "hv", "width": 2.5, "color": REPLICAS_COLOR},
             "hovertemplate": "%{y} replicas<extra></extra>",
         },
@@ -149,11 +161,11 @@ def service_hours(usage: ServiceUsage) -> dict[str, Any]:
                 "mode": "lines",
                 "name": capacity_label(usage),
                 "x": labels,
-                "y": [float(c) for c in run.capacity_at_level_by_hour],
+                "y": _ended([float(c) for c in run.capacity_at_level_by_hour]),
                 "yaxis": "y2",
                 "line": {"shape": "hv", "width": 0, "color": REPLICAS_COLOR},
                 "showlegend": False,
-                "hovertemplate": "Capacity at target %{y:,.2f} " + unit + "<extra></extra>",
+                "hovertemplate": f"Capacity at {at} " + "%{y:,.2f} " + unit + "<extra></extra>",
             }
         )
     for shown, name, values in (
@@ -167,7 +179,7 @@ def service_hours(usage: ServiceUsage) -> dict[str, Any]:
                     "mode": "lines",
                     "name": name,
                     "x": labels,
-                    "y": list(values),
+                    "y": _ended(values),
                     "line": {"shape": "hv", "width": 1, "dash": "dot", "color": BOUND_COLOR},
                     "hovertemplate": name + " %{y}<extra></extra>",
                 }
@@ -190,7 +202,7 @@ def service_hours(usage: ServiceUsage) -> dict[str, Any]:
             "margin": {**LAYOUT["margin"], "r": 60, "t": 64},
             "title": {"text": f"{usage.name}: demand and replicas", "subtitle": {"text": policy_words(usage)}},
             "hovermode": "x unified",
-            "xaxis": _hours_axis(len(labels)),
+            "xaxis": _hours_axis(len(run.replicas_by_hour)),
             "yaxis": _replicas_axis(frame.replicas_top),
             "yaxis2": demand_axis,
         },
@@ -198,8 +210,8 @@ def service_hours(usage: ServiceUsage) -> dict[str, Any]:
 
 
 def _profile_replicas(usage: ServiceUsage) -> dict[str, Any]:
-    replicas = usage.replicas_by_hour or ()
-    labels = profile_hour_labels(len(replicas))
+    replicas = usage.replicas_by_hour or (0,)
+    labels = _closed(profile_hour_labels(len(replicas)))
     top = max(max(replicas, default=0), 1) * 1.12
     return {
         "data": [
@@ -208,7 +220,7 @@ def _profile_replicas(usage: ServiceUsage) -> dict[str, Any]:
                 "mode": "lines",
                 "name": "Replicas",
                 "x": labels,
-                "y": list(replicas),
+                "y": _ended(replicas),
                 "line": {"shape": "hv", "width": 2.5, "color": REPLICAS_COLOR},
                 "hovertemplate": "%{x}: %{y} replicas<extra></extra>",
             }
@@ -217,7 +229,7 @@ def _profile_replicas(usage: ServiceUsage) -> dict[str, Any]:
             **LAYOUT,
             "title": {"text": f"{usage.name}: replicas each hour (its profile)"},
             "showlegend": False,
-            "xaxis": _hours_axis(len(labels)),
+            "xaxis": _hours_axis(len(replicas)),
             "yaxis": _replicas_axis(top),
         },
     }

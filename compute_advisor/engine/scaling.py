@@ -138,8 +138,11 @@ class ScalingRun:
         replicas x per-replica capacity x level / 100 (vCPU or GiB), or replicas x level / 60 (requests a
         second, the level being per minute). Demand above it is where the max in force holds scaling back;
         far below it, where the min does."""
-        each = self.served_per_replica
-        return tuple(r * each for r in self.replicas_by_hour)
+        # The replicas multiply before anything divides: 3 x 1,000 / 60 is exactly 50 requests a second.
+        size = self.capacity_per_replica
+        if size is None:
+            return tuple(r * self.level / 60 for r in self.replicas_by_hour)
+        return tuple(r * size * self.level / HUNDRED for r in self.replicas_by_hour)
 
     @property
     def served_per_replica(self) -> Decimal:
