@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from compute_advisor.engine.money import cents
 from compute_advisor.estimates.models import SavedScenario
+from compute_advisor.estimates.presentation import rows
 from compute_advisor.reports.builder import report_csv, report_for, report_json, report_pdf
 from compute_advisor.reports.models import ReportBatch
 from tests.factories import scenario_data
@@ -165,12 +166,15 @@ def test_the_pdf_of_an_application_has_a_section_per_service_with_its_chart_and_
     reader, _ = text_of(report_pdf(report))
     pages = [" ".join(page.extract_text().split()) for page in reader.pages]
     contents = pages[0] + pages[1]
-    for name in ("storefront", "search", "mailer"):
+    names = ("storefront", "search", "mailer")
+    for name in names:
         assert f"Service {name}" in contents  # listed in the contents
-    sections = {
-        name: next(p for p in pages[2:] if p.startswith(f"Service {name}"))
-        for name in ("storefront", "search", "mailer")
-    }
+    # Each section from its heading to the next one's (the options' pages follow the last).
+    body = " ".join(pages[2:])
+    first_option = next(r.option for r in rows(report.result) if r.option.available)
+    ends = [body.index(f"Service {name} Each replica") for name in names]
+    ends.append(body.index(f"{first_option.label}: ${first_option.monthly_cost:,.2f} a month"))
+    sections = {name: body[ends[i] : ends[i + 1]] for i, name in enumerate(names)}
     storefront = sections["storefront"]
     assert "1 vCPU, 2 GiB per replica, Linux x86_64" in storefront
     assert "Service Auto Scaling between 2 and 10 replicas, target tracking at 60% CPU" in storefront
