@@ -159,7 +159,7 @@ def service_hours(usage: ServiceUsage) -> dict[str, Any]:
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": capacity_label(usage),
+                "name": "C" + capacity_label(usage)[1:],
                 "x": labels,
                 "y": _ended([float(c) for c in run.capacity_at_level_by_hour]),
                 "yaxis": "y2",

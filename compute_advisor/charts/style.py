@@ -94,4 +94,4 @@ def capacity_label(usage: ServiceUsage) -> str:
     run = usage.scaling
     assert run is not None
     at = "the top step" if usage.policy == "step" else "the target"
-    return f"Capacity at {at} ({plain(run.served_per_replica, places=4)} {usage.demand_unit} a replica)"
+    return f"capacity at {at} ({plain(run.served_per_replica, places=4)} {usage.demand_unit} a replica)"

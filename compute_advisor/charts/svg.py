@@ -173,7 +173,7 @@ def service_hours(usage: ServiceUsage) -> bytes:
     demand_axes.step(edges, demand, where="post", color=DEMAND_COLOR, linewidth=0.8, label=f"Demand ({unit}, right)")
     replicas_label = "Replicas (left)"
     if frame.per_replica > 0:
-        replicas_label += f"; on the right, {capacity_label(usage)[0].lower()}{capacity_label(usage)[1:]}"
+        replicas_label += f"; on the right, the {capacity_label(usage)}"
     axes.step(
         *_steps([float(r) for r in run.replicas_by_hour]),
         where="post",
