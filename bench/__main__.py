@@ -10,8 +10,9 @@ import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compute_advisor.settings_test")
 if not os.environ.get("DATABASE_URL"):
@@ -174,6 +175,36 @@ def engine_figures() -> None:
     report_pdf(report)
     timed("PDF report of one scenario, made before (from the cache)", lambda: report_pdf(report), repeat=20)
     timed("CSV export of one scenario", lambda: report_csv(report), repeat=20)
+    application_figures(ten_data)
+
+
+def application_figures(ten_data: Mapping[str, Any]) -> None:
+    """The 10-service application's page (its result cached, as a second visit finds it), the chart data of
+    its services alone, and its PDF with a section and an SVG chart per service."""
+    import json
+    from urllib.parse import urlencode
+
+    from django.test import Client
+
+    from compute_advisor.charts.figures import service_charts
+    from compute_advisor.charts.svg import service_svgs
+    from compute_advisor.comparison.service import comparison_from_data
+    from compute_advisor.reports.builder import _render_pdf, report_for
+    from pricing.selectors import price_snapshot_active
+
+    comparison = comparison_from_data(scenario_data=ten_data)
+    charts = comparison.charts
+    timed("the 10 services' demand-against-replicas figures (plotly)", lambda: service_charts(charts), repeat=20)
+    timed("the 10 services' charts as SVG (matplotlib, for the PDF)", lambda: service_svgs(charts), repeat=3)
+    url = "/compare/application/?" + urlencode({"scenario": json.dumps(ten_data)})
+    client = Client(HTTP_HOST="127.0.0.1")
+    if client.get(url).status_code != 200:
+        raise SystemExit(f"GET {url[:60]}... did not answer 200")
+    timed("GET /compare/application/ (10 autoscaling services, charts)", partial(client.get, url), repeat=10)
+    snapshot = price_snapshot_active()
+    assert snapshot is not None
+    report = report_for(scenario_data=dict(ten_data), snapshot=snapshot)
+    timed("PDF report of the 10-service application, rendered", lambda: _render_pdf(report, "a4"), repeat=3)
 
 
 if __name__ == "__main__":

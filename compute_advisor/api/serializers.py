@@ -43,8 +43,43 @@ class SnapshotRefSerializer(serializers.Serializer):
     as_of = serializers.CharField(allow_null=True)
 
 
+class ScalingRunSerializer(serializers.Serializer):
+    """An autoscaling service's simulated hours (docs/CONTRACT.md, "Applications and autoscaling")."""
+
+    policy = serializers.CharField(help_text="target_tracking or step.")
+    metric = serializers.CharField(help_text="cpu, memory or requests_per_target.")
+    target = serializers.CharField(help_text="The target, or a step policy's top threshold.")
+    demand_unit = serializers.CharField(help_text="vCPU, GiB or requests/s.")
+    capacity_per_replica = serializers.CharField(allow_null=True, help_text="The task's vCPU or GiB.")
+    demand_by_hour = serializers.ListField(child=serializers.CharField())
+    replicas_by_hour = serializers.ListField(child=serializers.IntegerField())
+    min_replicas_by_hour = serializers.ListField(child=serializers.IntegerField())
+    max_replicas_by_hour = serializers.ListField(child=serializers.IntegerField())
+    utilization_percent_by_hour = serializers.ListField(
+        child=serializers.CharField(allow_null=True),
+        allow_null=True,
+        help_text="The share of the replicas' vCPU or memory the demand keeps busy, at most 100.",
+    )
+    capacity_at_target_by_hour = serializers.ListField(
+        child=serializers.CharField(), help_text="The demand the replicas serve with the metric at the target."
+    )
+    hours_at_max_over_target = serializers.IntegerField()
+    cpu_utilization_percent = serializers.CharField(allow_null=True)
+
+
+class ServiceUsageSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    summary = serializers.CharField()
+    replicas_by_hour = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
+    scaling = ScalingRunSerializer(required=False, help_text="For an autoscaling service: the simulation's hours.")
+
+
 class UsageSerializer(serializers.Serializer):
     summary = serializers.CharField(help_text="The usage in words and numbers.")
+    services = ServiceUsageSerializer(
+        many=True, required=False, help_text="For an application or an autoscaling service: each service's usage."
+    )
 
 
 class ResultSerializer(serializers.Serializer):

@@ -5,13 +5,26 @@ Chart values are floats of amounts already computed in Decimal: a chart only dra
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from compute_advisor.charts.style import CATEGORY_LABELS, COLORS, two_lines
-from compute_advisor.comparison.service import ChartData, Comparison, RegionRow
+from compute_advisor.charts.style import (
+    BOUND_COLOR,
+    CATEGORY_LABELS,
+    COLORS,
+    DEMAND_COLOR,
+    REPLICAS_COLOR,
+    capacity_label,
+    policy_words,
+    replica_step,
+    scaling_frame,
+    two_lines,
+)
+from compute_advisor.comparison.service import ChartData, Comparison, RegionRow, profile_hour_labels
 from compute_advisor.engine.breakeven import Sweep
 from compute_advisor.engine.money import cents
+from compute_advisor.engine.result import ServiceUsage
 
 LAYOUT: dict[str, Any] = {
     "margin": {"l": 60, "r": 20, "t": 40, "b": 20},
@@ -82,6 +95,161 @@ def hourly(charts: ChartData) -> dict[str, Any]:
     }
 
 
+def _closed(labels: list[str]) -> list[str]:
+    """The hours' labels and the end of the last hour ("24:00", "Sun 24:00"): a step line drawn through the
+    points gives the last hour its width only with a point where it ends (which repeats its value)."""
+    return [*labels, f"{labels[-1][:-5]}24:00"]
+
+
+def _ended(values: Sequence[Any]) -> list[Any]:
+    return [*values, values[-1]]
+
+
+def _hours_axis(length: int) -> dict[str, Any]:
+    # A week's 168 labels shown every half day; a day's every two hours.
+    return {"nticks": 15 if length == 168 else 13, "automargin": True, "tickangle": -45 if length == 168 else 0}
+
+
+def _replicas_axis(top: float) -> dict[str, Any]:
+    return {
+        "title": {"text": "Replicas"},
+        "range": [0, top],
+        "dtick": replica_step(top),
+        "gridcolor": "#e5e9f2",
+        "zeroline": False,
+    }
+
+
+def service_hours(usage: ServiceUsage) -> dict[str, Any]:
+    """One service's hours: for an autoscaling service, the simulation's demand against the replicas it
+    keeps (style.ScalingFrame says how the two axes line up); for an hourly profile, its replicas."""
+    run = usage.scaling
+    if run is None:
+        return _profile_replicas(usage)
+    labels = _closed(profile_hour_labels(len(run.replicas_by_hour)))
+    frame = scaling_frame(run)
+    at = "top step" if usage.policy == "step" else "target"
+    unit = usage.demand_unit or ""
+    data: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": f"Demand ({unit})",
+            "x": labels,
+            "y": _ended([float(d) for d in run.demand_by_hour]),
+            "yaxis": "y2",
+            "line": {"shape": "hv", "width": 1, "color": DEMAND_COLOR},
+            "fill": "tozeroy",
+            "fillcolor": "rgba(18, 183, 106, 0.22)",
+            "hovertemplate": "Demand %{y:,.2f} " + unit + "<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "Replicas" + (f" (right axis: capacity at {at})" if frame.per_replica > 0 else ""),
+            "x": labels,
+            "y": _ended(run.replicas_by_hour),
+            "line": {"shape": "hv", "width": 2.5, "color": REPLICAS_COLOR},
+            "hovertemplate": "%{y} replicas<extra></extra>",
+        },
+    ]
+    if frame.per_replica > 0:
+        # Drawn under the replicas' own line (the axes line up), listed for its figures in the hover.
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "C" + capacity_label(usage)[1:],
+                "x": labels,
+                "y": _ended([float(c) for c in run.capacity_at_level_by_hour]),
+                "yaxis": "y2",
+                "line": {"shape": "hv", "width": 0, "color": REPLICAS_COLOR},
+                "showlegend": False,
+                "hovertemplate": f"Capacity at {at} " + "%{y:,.2f} " + unit + "<extra></extra>",
+            }
+        )
+    for shown, name, values in (
+        (frame.show_min, "Min in force", run.min_by_hour),
+        (frame.show_max, "Max in force", run.max_by_hour),
+    ):
+        if shown:
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": name,
+                    "x": labels,
+                    "y": _ended(values),
+                    "line": {"shape": "hv", "width": 1, "dash": "dot", "color": BOUND_COLOR},
+                    "hovertemplate": name + " %{y}<extra></extra>",
+                }
+            )
+    demand_axis: dict[str, Any] = {
+        "title": {"text": f"Demand ({unit})"},
+        "overlaying": "y",
+        "side": "right",
+        "showgrid": False,
+        "zeroline": False,
+    }
+    if frame.per_replica > 0:
+        demand_axis["range"] = [0, frame.demand_top]
+    else:
+        demand_axis["rangemode"] = "tozero"
+    return {
+        "data": data,
+        "layout": {
+            **LAYOUT,
+            "margin": {**LAYOUT["margin"], "r": 60, "t": 64},
+            "title": {"text": f"{usage.name}: demand and replicas", "subtitle": {"text": policy_words(usage)}},
+            "hovermode": "x unified",
+            "xaxis": _hours_axis(len(run.replicas_by_hour)),
+            "yaxis": _replicas_axis(frame.replicas_top),
+            "yaxis2": demand_axis,
+        },
+    }
+
+
+def _profile_replicas(usage: ServiceUsage) -> dict[str, Any]:
+    replicas = usage.replicas_by_hour or (0,)
+    labels = _closed(profile_hour_labels(len(replicas)))
+    top = max(max(replicas, default=0), 1) * 1.12
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "Replicas",
+                "x": labels,
+                "y": _ended(replicas),
+                "line": {"shape": "hv", "width": 2.5, "color": REPLICAS_COLOR},
+                "hovertemplate": "%{x}: %{y} replicas<extra></extra>",
+            }
+        ],
+        "layout": {
+            **LAYOUT,
+            "title": {"text": f"{usage.name}: replicas each hour (its profile)"},
+            "showlegend": False,
+            "xaxis": _hours_axis(len(replicas)),
+            "yaxis": _replicas_axis(top),
+        },
+    }
+
+
+def service_charts(charts: ChartData) -> list[dict[str, Any]]:
+    """Each charted service's figure, the id its JSON goes under, and what it shows in words."""
+    drawn = []
+    for index, usage in enumerate(charts.services):
+        what = (
+            f"Demand against replicas for {usage.name}, each hour"
+            if usage.scaling is not None
+            else f"Replicas of {usage.name} each hour"
+        )
+        drawn.append(
+            {"id": f"chart-service-{index}", "figure": service_hours(usage), "label": what, "summary": usage.summary}
+        )
+    return drawn
+
+
 def breakeven(sweep: Sweep) -> dict[str, Any]:
     unit = "Replicas" if sweep.axis == "replicas" else "Active hours a day"
     data = [
@@ -131,4 +299,6 @@ def figures_for(comparison: Comparison) -> dict[str, Any]:
         figures["crossings"] = [c.sentence for c in charts.sweep.crossings]
     if charts.hour_labels and charts.priced:
         figures["hourly"] = hourly(charts)
+    if charts.services:
+        figures["services"] = service_charts(charts)
     return figures

@@ -12,9 +12,21 @@ matplotlib.use("Agg")  # no display: draw to files only
 import matplotlib.pyplot as plt
 
 from compute_advisor.charts.figures import HOURLY_TITLE
-from compute_advisor.charts.style import CATEGORY_LABELS, COLORS, two_lines
-from compute_advisor.comparison.service import ChartData, Comparison
+from compute_advisor.charts.style import (
+    BOUND_COLOR,
+    CATEGORY_LABELS,
+    COLORS,
+    DEMAND_COLOR,
+    REPLICAS_COLOR,
+    capacity_label,
+    policy_words,
+    replica_step,
+    scaling_frame,
+    two_lines,
+)
+from compute_advisor.comparison.service import ChartData, Comparison, profile_hour_labels
 from compute_advisor.engine.breakeven import Sweep
+from compute_advisor.engine.result import ServiceUsage
 
 plt.rcParams.update(
     {
@@ -35,11 +47,11 @@ TEXT_LINE = 0.16  # one line of 8 pt text
 LEGEND_ROW = 0.19
 
 
-def _framed(*, tick_lines: int, xlabel: bool, legend_rows: int) -> tuple[plt.Figure, plt.Axes]:
+def _framed(*, tick_lines: int, xlabel: bool, legend_rows: int, right: float = RIGHT) -> tuple[plt.Figure, plt.Axes]:
     bottom = 0.12 + tick_lines * TEXT_LINE + (0.22 if xlabel else 0) + 0.1 + legend_rows * LEGEND_ROW
     height = TOP + AXES_HEIGHT + bottom
     figure, axes = plt.subplots(figsize=(WIDTH, height))
-    figure.subplots_adjust(left=LEFT / WIDTH, right=1 - RIGHT / WIDTH, top=1 - TOP / height, bottom=bottom / height)
+    figure.subplots_adjust(left=LEFT / WIDTH, right=1 - right / WIDTH, top=1 - TOP / height, bottom=bottom / height)
     return figure, axes
 
 
@@ -120,6 +132,100 @@ def hourly(charts: ChartData) -> bytes:
     return _svg(figure)
 
 
+def _steps(values: list[float]) -> tuple[list[int], list[float]]:
+    """Hour edges and values for a step drawn over whole hours: the last hour gets its width too."""
+    return list(range(len(values) + 1)), values + values[-1:]
+
+
+def _hour_ticks(axes: plt.Axes, length: int) -> None:
+    labels = profile_hour_labels(length)
+    step = 24 if length == 168 else 3
+    axes.set_xticks(range(0, length, step), [labels[i] for i in range(0, length, step)])
+    axes.set_xlim(0, length)
+
+
+def service_hours(usage: ServiceUsage) -> bytes:
+    """One service's hours as the page draws them (figures.service_hours): for an autoscaling service the
+    simulation's demand (shaded, right axis) against the replicas (the line, left axis), the axes lined up so
+    that the line reads on the right as the capacity at the target; for an hourly profile, its replicas."""
+    run = usage.scaling
+    if run is None:
+        replicas = [float(r) for r in usage.replicas_by_hour or ()]
+        figure, axes = _framed(tick_lines=1, xlabel=False, legend_rows=0)
+        axes.step(*_steps(replicas), where="post", color=REPLICAS_COLOR, linewidth=1.6)
+        _hour_ticks(axes, len(replicas))
+        top = max(max(replicas, default=0.0), 1.0) * 1.12
+        axes.set_ylim(0, top)
+        axes.yaxis.set_major_locator(matplotlib.ticker.MultipleLocator(replica_step(top)))
+        axes.set_ylabel("Replicas")
+        axes.set_title(f"{usage.name}: replicas each hour (its profile)")
+        axes.grid(alpha=0.3)
+        return _svg(figure)
+    frame = scaling_frame(run)
+    unit = usage.demand_unit or ""
+    legend_entries = 2 + frame.show_min + frame.show_max
+    # One entry a row: the replicas' entry is long (what the line means on each axis).
+    figure, axes = _framed(tick_lines=1, xlabel=False, legend_rows=legend_entries, right=0.8)
+    demand_axes = axes.twinx()
+    demand_axes.spines["right"].set_visible(True)
+    edges, demand = _steps([float(d) for d in run.demand_by_hour])
+    demand_axes.fill_between(edges, demand, step="post", color=DEMAND_COLOR, alpha=0.25, linewidth=0)
+    demand_axes.step(edges, demand, where="post", color=DEMAND_COLOR, linewidth=0.8, label=f"Demand ({unit}, right)")
+    replicas_label = "Replicas (left)"
+    if frame.per_replica > 0:
+        replicas_label += f"; on the right, the {capacity_label(usage)}"
+    axes.step(
+        *_steps([float(r) for r in run.replicas_by_hour]),
+        where="post",
+        color=REPLICAS_COLOR,
+        linewidth=1.6,
+        label=replicas_label,
+    )
+    for shown, name, values in (
+        (frame.show_min, "Min in force", run.min_by_hour),
+        (frame.show_max, "Max in force", run.max_by_hour),
+    ):
+        if shown:
+            axes.step(
+                *_steps([float(v) for v in values]),
+                where="post",
+                color=BOUND_COLOR,
+                linewidth=0.7,
+                linestyle=":",
+                label=name,
+            )
+    _hour_ticks(axes, len(run.replicas_by_hour))
+    axes.set_ylim(0, frame.replicas_top)
+    axes.yaxis.set_major_locator(matplotlib.ticker.MultipleLocator(replica_step(frame.replicas_top)))
+    axes.set_ylabel("Replicas")
+    if frame.per_replica > 0:
+        demand_axes.set_ylim(0, frame.demand_top)
+    else:
+        demand_axes.set_ylim(bottom=0)
+    demand_axes.set_ylabel(f"Demand ({unit})")
+    # The replicas' line is drawn above the demand's shading (twinx puts the second axes on top).
+    axes.set_zorder(demand_axes.get_zorder() + 1)
+    axes.patch.set_visible(False)
+    handles, labels = axes.get_legend_handles_labels()
+    more_handles, more_labels = demand_axes.get_legend_handles_labels()
+    figure.legend(
+        more_handles + handles,
+        more_labels + labels,
+        ncols=1,
+        frameon=False,
+        loc="lower left",
+        bbox_to_anchor=(0.07, 0.01),
+    )
+    axes.set_title(f"{usage.name}: demand and replicas, {policy_words(usage)}")
+    axes.grid(alpha=0.3)
+    return _svg(figure)
+
+
+def service_svgs(charts: ChartData) -> dict[str, bytes]:
+    """Each charted service's SVG, by the service's name."""
+    return {usage.name: service_hours(usage) for usage in charts.services}
+
+
 def svgs_for(comparison: Comparison) -> dict[str, bytes]:
     """The report's charts, by name: the same data the page draws."""
     charts = comparison.charts
@@ -130,4 +236,9 @@ def svgs_for(comparison: Comparison) -> dict[str, bytes]:
         drawn["breakeven"] = breakeven(charts.sweep)
     if charts.hour_labels and charts.priced:
         drawn["hourly"] = hourly(charts)
+    drawn.update({f"{SERVICE_CHART}{name}": svg for name, svg in service_svgs(charts).items()})
     return drawn
+
+
+# The name a service's chart goes by among the report's charts (a service name has no ":" or "/").
+SERVICE_CHART = "service:"

@@ -8,7 +8,7 @@ comparison.charts      # what the charts draw: costs by category, each profile h
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -19,7 +19,7 @@ from compute_advisor.comparison.prices import price_book_for, snapshot_for
 from compute_advisor.comparison.result_cache import cached_result, result_key
 from compute_advisor.engine import Result, Scenario, estimate, parse_scenario
 from compute_advisor.engine.breakeven import Crossing, Sweep, sweep
-from compute_advisor.engine.result import CATEGORIES, OptionResult
+from compute_advisor.engine.result import CATEGORIES, OptionResult, ServiceUsage
 from compute_advisor.lib.cache_or_compute import cache_or_compute
 from pricing.models import PriceSnapshot
 from pricing.selectors import price_snapshot_regions
@@ -34,6 +34,15 @@ def profile_hour_labels(length: int) -> list[str]:
     return [f"{i:02d}:00" for i in range(length)]
 
 
+def charted(usage: ServiceUsage) -> bool:
+    """Whether a service's hours get a chart: an autoscaling one always (demand against what the policy
+    keeps), an hourly profile when its replicas change. An always-on service's flat line and scheduled runs
+    (which the model places in no particular hour) would draw nothing the table does not already say."""
+    if usage.scaling is not None:
+        return True
+    return usage.kind == "hourly" and usage.replicas_by_hour is not None and len(set(usage.replicas_by_hour)) > 1
+
+
 @dataclass(frozen=True)
 class ChartData:
     """What the comparison's charts show, computed once: the page draws it with plotly, the PDF with
@@ -44,6 +53,9 @@ class ChartData:
     hour_labels: list[str]  # empty unless the usage is an hourly profile
     by_profile_hour: dict[str, list[Decimal]]  # option -> the month's cost of each profile hour
     sweep: Sweep | None
+    # The services whose replicas change over the hours, each drawn on its own: demand against replicas for
+    # an autoscaling one, the replicas of each hour for an hourly profile (see charted()).
+    services: list[ServiceUsage] = field(default_factory=list)
 
     @property
     def categories(self) -> list[str]:
@@ -81,6 +93,7 @@ class Comparison:
             hour_labels=profile_hour_labels(len(weights)) if weights else [],
             by_profile_hour={o.option: o.cost_by_profile_hour(weights) for o in priced} if weights else {},
             sweep=self.sweep,
+            services=[u for u in self.result.service_usage if charted(u)],
         )
 
     def to_json(self) -> dict[str, Any]:

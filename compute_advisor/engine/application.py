@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from compute_advisor.engine.result import ServiceUsage
 from compute_advisor.engine.scaling import ScalingRun
 from compute_advisor.engine.scenario import AlwaysOn, Autoscaling, Hourly, Scenario, Service, Traffic
 from compute_advisor.engine.usage import UsagePlan, plain_number, usage_plan, usage_words
@@ -104,17 +105,36 @@ def _share(traffic: Traffic, services: int) -> Traffic:
     return traffic.model_copy(update=update)
 
 
+def service_words(plan: ServicePlan) -> str:
+    """One service's usage in words and numbers (with the replicas its simulation keeps, when it scales)."""
+    words = usage_words(plan.service.usage, plan.usage)
+    if plan.scaling is not None:
+        words += f" Simulated: {min(plan.scaling.replicas_by_hour)} to {max(plan.scaling.replicas_by_hour)} replicas."
+    return words
+
+
 def application_summary(plans: list[ServicePlan]) -> str:
     """An application's services, each with its size and its usage in words and numbers."""
     parts = []
     for plan in plans:
         workload = plan.service.workload
         size = f"{plain_number(workload.vcpu)} vCPU / {plain_number(workload.memory_gib)} GiB"
-        words = usage_words(plan.service.usage, plan.usage)
-        if plan.scaling is not None:
-            words += (
-                f" Simulated: {min(plan.scaling.replicas_by_hour)} to {max(plan.scaling.replicas_by_hour)} replicas."
-            )
-        parts.append(f"{plan.name} ({size}): {words}")
+        parts.append(f"{plan.name} ({size}): {service_words(plan)}")
     noun = "service" if len(parts) == 1 else "services"
     return f"{len(parts)} {noun}. " + " ".join(parts)
+
+
+def service_usage(plans: list[ServicePlan]) -> tuple[ServiceUsage, ...]:
+    """Each service's usage as the result states it once for every option: what it was declared, and for an
+    autoscaling one the simulation's own run (the demand, replicas, bounds and utilisation of each hour)."""
+    return tuple(
+        ServiceUsage(
+            name=plan.name,
+            kind=plan.service.usage.kind,
+            summary=service_words(plan),
+            replicas_by_hour=plan.replicas_by_hour,
+            scaling=plan.scaling,
+            policy=plan.service.usage.policy.type if isinstance(plan.service.usage, Autoscaling) else None,
+        )
+        for plan in plans
+    )

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from compute_advisor.engine.application import ServicePlan, application_summary, profile_length, service_plans
+from compute_advisor.engine.application import (
+    ServicePlan,
+    application_summary,
+    profile_length,
+    service_plans,
+    service_usage,
+)
 from compute_advisor.engine.application_bill import price_application
 from compute_advisor.engine.bill import PriceMissing
 from compute_advisor.engine.catalog import Catalog, default_catalog
@@ -119,6 +125,7 @@ def estimate_application(scenario: Scenario, book: PriceBook, catalog: Catalog) 
         profile_weights=weights,
         usage_summary=summary,
         assumptions=assumptions(scenario, plans),
+        service_usage=service_usage(plans),
     )
 
 

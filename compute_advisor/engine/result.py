@@ -9,6 +9,7 @@ from typing import Any
 
 from compute_advisor.engine.money import CENT, ZERO, cents, engine_precision, plain
 from compute_advisor.engine.pricebook import SnapshotInfo
+from compute_advisor.engine.scaling import ScalingRun
 from compute_advisor.engine.usage import HourShares
 
 CATEGORIES = ("compute", "storage", "load_balancer", "transfer", "other")
@@ -78,6 +79,62 @@ class ServiceResult:
             "load_balanced": self.fronted,
             "configuration": _jsonable(self.configuration),
         }
+
+
+# The unit of an autoscaling service's demand, by the metric its policy scales on.
+DEMAND_UNITS = {"cpu": "vCPU", "memory": "GiB", "requests_per_target": "requests/s"}
+
+
+@dataclass(frozen=True)
+class ServiceUsage:
+    """One service's usage, the same under every option: its kind and words, the replicas of each hour of
+    the application's profile (None for scheduled runs) and, when it autoscales, the simulation's run."""
+
+    name: str
+    kind: str
+    summary: str
+    replicas_by_hour: tuple[int, ...] | None
+    scaling: ScalingRun | None = None
+    policy: str | None = None  # target_tracking | step, for an autoscaling service
+
+    @property
+    def demand_unit(self) -> str | None:
+        return DEMAND_UNITS[self.scaling.metric] if self.scaling is not None else None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "name": self.name,
+            "kind": self.kind,
+            "summary": self.summary,
+            "replicas_by_hour": list(self.replicas_by_hour) if self.replicas_by_hour is not None else None,
+        }
+        run = self.scaling
+        if run is not None:
+            utilization = run.utilization_percent_by_hour
+            data["scaling"] = {
+                "policy": self.policy,
+                "metric": run.metric,
+                "target": plain(run.level, places=6),
+                "demand_unit": self.demand_unit,
+                "capacity_per_replica": (
+                    plain(run.capacity_per_replica, places=6) if run.capacity_per_replica is not None else None
+                ),
+                "demand_by_hour": [plain(d, places=6) for d in run.demand_by_hour],
+                "replicas_by_hour": list(run.replicas_by_hour),
+                "min_replicas_by_hour": list(run.min_by_hour),
+                "max_replicas_by_hour": list(run.max_by_hour),
+                "utilization_percent_by_hour": (
+                    [None if u is None else plain(u, places=2) for u in utilization]
+                    if utilization is not None
+                    else None
+                ),
+                "capacity_at_target_by_hour": [plain(c, places=6) for c in run.capacity_at_level_by_hour],
+                "hours_at_max_over_target": run.hours_at_max_over_target,
+                "cpu_utilization_percent": (
+                    plain(run.cpu_utilization_percent, places=2) if run.cpu_utilization_percent is not None else None
+                ),
+            }
+        return data
 
 
 @dataclass
@@ -237,6 +294,8 @@ class Result:
     # The usage in words and numbers, and the assumptions the options were priced on (restated by every view).
     usage_summary: str = ""
     assumptions: dict[str, Any] = field(default_factory=dict)
+    # For an application (or an autoscaling service): each service's usage, stated once for every option.
+    service_usage: tuple[ServiceUsage, ...] = ()
 
     @property
     def ranking(self) -> list[str]:
@@ -277,7 +336,10 @@ class Result:
                 "source": self.snapshot.source,
                 "as_of": self.snapshot.as_of.isoformat() if self.snapshot.as_of else None,
             },
-            "usage": {"summary": self.usage_summary},
+            "usage": {
+                "summary": self.usage_summary,
+                **({"services": [u.to_json() for u in self.service_usage]} if self.service_usage else {}),
+            },
             "assumptions": _jsonable(self.assumptions),
             "options": [self._option_json(o) for o in self.options],
             "ranking": self.ranking,

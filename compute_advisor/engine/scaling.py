@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Protocol, cast
 
 from compute_advisor.engine.money import ZERO, ceil_int
@@ -117,6 +118,44 @@ class ScalingRun:
     hours_at_max_over_target: int
     # The average share of the replicas' vCPU the demand keeps busy (cpu metric only; None otherwise).
     cpu_utilization_percent: Decimal | None
+    # What the policy held the metric to: the target (target tracking) or the top step's threshold (step), in
+    # percent of the capacity, or requests per target per minute. The over-target hours are counted against it.
+    level: Decimal = ZERO
+    # One replica's capacity in the demand's unit (vCPU or GiB); None for requests, which have no such capacity.
+    capacity_per_replica: Decimal | None = None
+
+    @cached_property
+    def utilization_percent_by_hour(self) -> tuple[Decimal | None, ...] | None:
+        """Each hour, the share of the replicas' vCPU (cpu) or memory (memory) the demand keeps busy, by the
+        rule the average CPU use is worked out by: demand beyond what they hold is not work they do, so at most
+        100. None in an hour without replicas; None as a whole for requests per target (no capacity to fill).
+        Worked out when asked (a chart, the JSON), not when a scenario is checked."""
+        size = self.capacity_per_replica
+        if size is None:
+            return None
+        return tuple(
+            busy(d, r, size) * HUNDRED / (r * size) if r else None
+            for d, r in zip(self.demand_by_hour, self.replicas_by_hour, strict=True)
+        )
+
+    @cached_property
+    def capacity_at_level_by_hour(self) -> tuple[Decimal, ...]:
+        """Each hour, the demand the replicas can serve with the metric at `level`, in the demand's unit:
+        replicas x per-replica capacity x level / 100 (vCPU or GiB), or replicas x level / 60 (requests a
+        second, the level being per minute). Demand above it is where the max in force holds scaling back;
+        far below it, where the min does."""
+        # The replicas multiply before anything divides: 3 x 1,000 / 60 is exactly 50 requests a second.
+        size = self.capacity_per_replica
+        if size is None:
+            return tuple(r * self.level / 60 for r in self.replicas_by_hour)
+        return tuple(r * size * self.level / HUNDRED for r in self.replicas_by_hour)
+
+    @property
+    def served_per_replica(self) -> Decimal:
+        """The demand one replica serves with the metric at `level`, in the demand's unit."""
+        if self.capacity_per_replica is None:
+            return self.level / 60
+        return self.capacity_per_replica * self.level / HUNDRED
 
 
 def days_of(action: ActionLike) -> frozenset[str]:
@@ -206,9 +245,13 @@ def simulate(usage: AutoscalingLike, workload: WorkloadLike) -> ScalingRun:
         windows = [(usage.min_replicas, usage.max_replicas)] * length
         lows, highs = (usage.min_replicas,) * length, (usage.max_replicas,) * length
     if policy.type == "target_tracking":
-        replicas, over = _tracked(demand, windows, cast(TargetPolicyLike, policy), workload)
+        tracking = cast(TargetPolicyLike, policy)
+        replicas, over = _tracked(demand, windows, tracking, workload)
+        level = tracking.target
     else:
-        replicas, over = _stepped(demand, windows, cast(StepPolicyLike, policy), workload)
+        stepping = cast(StepPolicyLike, policy)
+        replicas, over = _stepped(demand, windows, stepping, workload)
+        level = max(step.above for step in stepping.steps)
     return ScalingRun(
         demand_by_hour=tuple(demand),
         replicas_by_hour=tuple(replicas),
@@ -217,6 +260,8 @@ def simulate(usage: AutoscalingLike, workload: WorkloadLike) -> ScalingRun:
         metric=policy.metric,
         hours_at_max_over_target=over,
         cpu_utilization_percent=_cpu_use(demand, replicas, workload) if policy.metric == "cpu" else None,
+        level=level,
+        capacity_per_replica=None if policy.metric == "requests_per_target" else capacity(policy.metric, workload),
     )
 
 
@@ -276,5 +321,10 @@ def _cpu_use(demand: Sequence[Decimal], replicas: Sequence[int], workload: Workl
     held = sum(held_by_hour, ZERO)
     if not held:
         return None
-    busy = sum(map(min, demand, held_by_hour), ZERO)
-    return busy * HUNDRED / held
+    work = sum((busy(d, r, workload.vcpu) for d, r in zip(demand, replicas, strict=True)), ZERO)
+    return work * HUNDRED / held
+
+
+def busy(demand: Decimal, replicas: int, size: Decimal) -> Decimal:
+    """What `replicas` of `size` each do of `demand`: all of it, or all they hold."""
+    return min(demand, replicas * size)

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from compute_advisor.engine import OptionResult, Result
+from compute_advisor.engine import OptionResult, Result, Scenario
 from compute_advisor.engine.money import plain
+from compute_advisor.engine.result import ServiceUsage
 
 CONFIG_LABELS = {
     "instance_type": "instance type",
@@ -112,22 +113,27 @@ class Row:
 
 def configuration_summary(option: OptionResult) -> str:
     """The few settings that say how an option runs: `instance type m7g.large, instances 2`."""
-    parts = []
     providers = [provider_summary(p) for p in option.configuration.get("capacity_providers", [])]
     if option.services is not None:
+        parts = []
         names = ", ".join(s.name for s in option.services)
         parts.append(f"{len(option.services)} service{'s' if len(option.services) != 1 else ''} ({names})")
         configuration = option.configuration
         if configuration.get("containers_per_node"):
             parts.append(f"containers of one deployment on {configuration['nodes']} x {configuration['power']} nodes")
         return ", ".join(parts + providers)
+    return ", ".join([settings_summary(option.configuration, skip_capacity=bool(providers)), *providers])
+
+
+def settings_summary(configuration: dict[str, Any], *, skip_capacity: bool = False) -> str:
+    parts = []
     for key, label in CONFIG_LABELS.items():
-        if key in option.configuration:
-            value = option.configuration[key]
-            if key == "capacity" and providers:
-                continue  # the providers below say it
+        if key in configuration:
+            value = configuration[key]
+            if key == "capacity" and skip_capacity:
+                continue  # the capacity providers say it
             parts.append(f"{label} {plain(value) if isinstance(value, Decimal) else value}")
-    return ", ".join(parts + providers)
+    return ", ".join(parts)
 
 
 PROVIDER_NAMES = {
@@ -209,3 +215,52 @@ def priced_for(result: Result) -> list[tuple[str, str]]:
             )
         )
     return lines
+
+
+@dataclass(frozen=True)
+class ServiceCost:
+    """One option's price of one service: how it runs it and the service's part of the monthly cost."""
+
+    rank_text: str
+    label: str
+    summary: str
+    monthly_cost: Decimal
+
+
+@dataclass(frozen=True)
+class ServiceSection:
+    """What a report says of one service: its size, its usage, and its part under each priced option."""
+
+    name: str
+    workload: str
+    fronted: bool
+    usage: ServiceUsage | None
+    costs: list[ServiceCost]
+
+
+def service_sections(result: Result, scenario: Scenario) -> list[ServiceSection]:
+    """Each service of an application, with its part of every priced option (the per-service subtotals
+    OptionResult.attribute_shared gives, the shared lines included), in the order the options are listed."""
+    if not result.service_usage:
+        return []
+    usages = {u.name: u for u in result.service_usage}
+    listed = [r for r in rows(result) if r.option.available and r.option.services]
+    sections = []
+    for service in scenario.application:
+        w = service.workload
+        workload = (
+            f"{plain(w.vcpu)} vCPU, {plain(w.memory_gib)} GiB per replica, {w.os.title()} {w.architecture}"
+            f"{'' if w.ephemeral_storage_gib == 20 else f', {plain(w.ephemeral_storage_gib)} GiB ephemeral storage'}"
+        )
+        costs = []
+        for row in listed:
+            assert row.option.services is not None
+            part = next((s for s in row.option.services if s.name == service.name), None)
+            if part is not None:
+                costs.append(
+                    ServiceCost(
+                        row.rank_text, row.option.label, settings_summary(part.configuration), part.monthly_cost
+                    )
+                )
+        sections.append(ServiceSection(service.name, workload, service.fronted, usages.get(service.name), costs))
+    return sections

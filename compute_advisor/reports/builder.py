@@ -11,13 +11,13 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from compute_advisor.charts.svg import svgs_for
+from compute_advisor.charts.svg import SERVICE_CHART, svgs_for
 from compute_advisor.comparison.result_cache import result_key
 from compute_advisor.comparison.service import Comparison, comparison_get
 from compute_advisor.engine import Result, Scenario, parse_scenario
 from compute_advisor.estimates.formats import result_csv
 from compute_advisor.estimates.page_cache import rendering_digest
-from compute_advisor.estimates.presentation import priced_for, rows
+from compute_advisor.estimates.presentation import priced_for, rows, service_sections
 from compute_advisor.lib.cache_or_compute import cache_or_compute
 from compute_advisor.lib.limits import render_slot
 from pricing.models import PriceSnapshot
@@ -104,6 +104,16 @@ def _render_pdf(report: Report, paper: str) -> bytes:
             # The page links each chart by name and WeasyPrint fetches its SVG below, through a fetcher that
             # serves nothing else: no base64 round trip, and no way for report text to reach a file or the net.
             "charts": {name: f"{CHART_SCHEME}{name}" for name in charts},
+            # A section per service of an application, each with its chart when it has one.
+            "services": [
+                (
+                    section,
+                    f"{CHART_SCHEME}{SERVICE_CHART}{section.name}"
+                    if f"{SERVICE_CHART}{section.name}" in charts
+                    else "",
+                )
+                for section in service_sections(report.result, report.scenario)
+            ],
             "crossings": crossings,
             "sources": sources,
             "paper": PAPER.get(paper, "A4"),

@@ -159,6 +159,9 @@ def test_the_schema_and_its_documentation_page(api, seeded):
     assert "/api/v1/estimates" in text
     assert "Field path to its messages" in text
     assert "Two replicas of 1 vCPU" in text
+    # An application's usage by service, with an autoscaling one's simulated hours, is described too.
+    for field in ("utilization_percent_by_hour", "capacity_at_target_by_hour", "min_replicas_by_hour"):
+        assert field in text
     docs = api.get("/api/v1/docs/").content.decode()
     assert "swagger" in docs.lower()
     assert "cdn" not in docs.lower()

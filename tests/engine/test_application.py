@@ -275,3 +275,57 @@ def test_what_a_price_book_remembers_never_changes_an_application_s_figures():
     assert estimate(application(*services), warm).to_json() == first
     assert estimate(application(*services), book()).to_json() == first
     assert [o["available"] for o in first["options"]].count(True) >= 5
+
+
+def test_the_result_states_each_services_usage_once_with_an_autoscaling_ones_simulated_hours():
+    # web: 1-vCPU tasks tracking 60 % CPU. 3 vCPU of demand by day want 3 / 0.6 = 5 replicas (60 % busy, 3 vCPU
+    # served at the target); 0.5 vCPU by night want 1, the min keeps 2 (25 % busy, 1.2 vCPU at the target).
+    demand = ["0.5"] * 8 + ["3"] * 10 + ["0.5"] * 6
+    web = service(
+        "web",
+        1,
+        2,
+        {
+            "kind": "autoscaling",
+            "min_replicas": 2,
+            "max_replicas": 10,
+            "demand_by_hour": demand,
+            "policy": {"type": "target_tracking", "metric": "cpu", "target": 60},
+        },
+    )
+    nightly = service("nightly", 1, 2, {"kind": "scheduled", "replicas": 1, "runs_per_day": 1, "minutes_per_run": 20})
+    data = estimate(application(web, service("api", "0.5", 1, always(3)), nightly), book()).to_json()
+    web_usage, api_usage, nightly_usage = data["usage"]["services"]
+    assert [u["name"] for u in data["usage"]["services"]] == ["web", "api", "nightly"]
+    assert (web_usage["kind"], api_usage["kind"], nightly_usage["kind"]) == ("autoscaling", "always_on", "scheduled")
+    day, night = range(8, 18), [*range(8), *range(18, 24)]
+    scaling = web_usage["scaling"]
+    assert scaling["policy"] == "target_tracking"
+    assert (scaling["metric"], scaling["demand_unit"], scaling["target"]) == ("cpu", "vCPU", "60")
+    assert scaling["capacity_per_replica"] == "1"
+    assert scaling["demand_by_hour"] == demand
+    assert [scaling["replicas_by_hour"][h] for h in day] == [5] * 10
+    assert [scaling["replicas_by_hour"][h] for h in night] == [2] * 14
+    assert [scaling["utilization_percent_by_hour"][h] for h in day] == ["60"] * 10
+    assert [scaling["utilization_percent_by_hour"][h] for h in night] == ["25"] * 14
+    assert [scaling["capacity_at_target_by_hour"][h] for h in day] == ["3"] * 10
+    assert [scaling["capacity_at_target_by_hour"][h] for h in night] == ["1.2"] * 14
+    assert scaling["min_replicas_by_hour"] == [2] * 24
+    assert scaling["max_replicas_by_hour"] == [10] * 24
+    assert scaling["hours_at_max_over_target"] == 0
+    # (10 h x 3 vCPU + 14 h x 0.5 vCPU busy) / (10 h x 5 + 14 h x 2 vCPU held) = 37 / 78.
+    assert scaling["cpu_utilization_percent"] == "47.44"
+    assert web_usage["summary"].startswith("Service Auto Scaling between 2 and 10 replicas")
+    assert web_usage["replicas_by_hour"] == scaling["replicas_by_hour"]
+    assert "scaling" not in api_usage
+    assert "scaling" not in nightly_usage
+    assert api_usage["replicas_by_hour"] == [3] * 24
+    assert nightly_usage["replicas_by_hour"] is None
+    # Every option's own services[] carries the same replicas each hour.
+    for option in (o for o in data["options"] if o["available"]):
+        assert option["services"][0]["replicas_by_hour"] == scaling["replicas_by_hour"]
+
+
+def test_a_one_service_scenario_states_no_services_usage():
+    data = estimate(one_form(1, 2, always(2)), book()).to_json()
+    assert "services" not in data["usage"]

@@ -314,3 +314,63 @@ def test_the_simulation_is_the_hour_by_hour_rule(day, week, policy, schedule, vc
     ) == hour_by_hour(s.usage, s.workload)
     if got.cpu_utilization_percent is not None:
         assert got.cpu_utilization_percent.as_tuple() == hour_by_hour(s.usage, s.workload)[-1].as_tuple()
+
+
+# Each hour's utilisation and capacity at the target, as the result states and the charts draw them.
+
+
+def test_it_states_each_hours_utilisation_and_the_capacity_the_replicas_give_at_the_target():
+    # 3 vCPU of demand on 1-vCPU tasks at a 60 % target: 3 / 0.6 = 5 replicas, 3 of their 5 vCPU busy (60 %),
+    # and 5 x 1 x 0.6 = 3 vCPU served at the target. At night 0.5 vCPU wants 1 replica, the min keeps 2: 25 %.
+    result = run(autoscaling(["3"] * 12 + ["0.5"] * 12, cpu(60), low=2))
+    assert result.replicas_by_hour == (5,) * 12 + (2,) * 12
+    assert result.utilization_percent_by_hour == (Decimal(60),) * 12 + (Decimal(25),) * 12
+    assert result.capacity_at_level_by_hour == (Decimal(3),) * 12 + (Decimal("1.2"),) * 12
+    assert result.served_per_replica == Decimal("0.6")
+
+
+def test_demand_beyond_the_max_fills_the_replicas_and_no_more():
+    # 8 vCPU against a max of 4 one-vCPU replicas: all 4 vCPU busy (100 %, not 200 %), 2.4 vCPU at the target.
+    result = run(autoscaling(["8"] * DAY, cpu(60), low=1, high=4))
+    assert result.utilization_percent_by_hour == (Decimal(100),) * DAY
+    assert result.capacity_at_level_by_hour == (Decimal("2.4"),) * DAY
+    assert result.hours_at_max_over_target == DAY
+
+
+def test_the_hours_utilisation_averages_to_the_cpu_use_the_service_is_priced_at():
+    demand = ["0.2", "1", "2.5", "7", "0"] * 4 + ["3"] * 4
+    result = run(autoscaling(demand, cpu(70), vcpu="0.5", low=1, high=6))
+    held = [r * Decimal("0.5") for r in result.replicas_by_hour]
+    weighted = sum(u * h for u, h in zip(result.utilization_percent_by_hour, held, strict=True)) / sum(held)
+    assert weighted == result.cpu_utilization_percent
+
+
+def test_memory_utilisation_is_of_the_replicas_memory():
+    # 5 GiB on 2-GiB tasks at 80 %: ceil(5 / 1.6) = 4 replicas holding 8 GiB, 62.5 % in use, 6.4 GiB at target.
+    memory = {"type": "target_tracking", "metric": "memory", "target": 80}
+    result = run(autoscaling(["5"] * DAY, memory, memory_gib=2, high=10))
+    assert result.replicas_by_hour == (4,) * DAY
+    assert result.utilization_percent_by_hour == (Decimal("62.5"),) * DAY
+    assert result.capacity_at_level_by_hour == (Decimal("6.4"),) * DAY
+    assert result.cpu_utilization_percent is None
+
+
+def test_requests_per_target_have_no_utilisation_but_a_capacity_in_requests_a_second():
+    # 1,000 requests per target a minute is 50 / 3 a second per replica; 50 a second want 3 replicas.
+    requests = {"type": "target_tracking", "metric": "requests_per_target", "target": 1000}
+    result = run(autoscaling(["50"] * DAY, requests, high=10))
+    assert result.utilization_percent_by_hour is None
+    assert result.capacity_at_level_by_hour == (Decimal(50),) * DAY
+
+
+def test_step_scaling_states_its_capacity_at_the_top_steps_threshold():
+    policy = {
+        "type": "step",
+        "metric": "cpu",
+        "steps": [{"above": 60, "add": 1}, {"above": 80, "add": 2}],
+        "below": 30,
+        "remove": 1,
+    }
+    result = run(autoscaling(["1"] * DAY, policy, low=1, high=10))
+    assert result.level == Decimal(80)
+    assert result.capacity_at_level_by_hour == tuple(r * Decimal("0.8") for r in result.replicas_by_hour)

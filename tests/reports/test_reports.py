@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from compute_advisor.engine.money import cents
 from compute_advisor.estimates.models import SavedScenario
+from compute_advisor.estimates.presentation import rows
 from compute_advisor.reports.builder import report_csv, report_for, report_json, report_pdf
 from compute_advisor.reports.models import ReportBatch
 from tests.factories import scenario_data
@@ -124,6 +125,72 @@ def test_the_pdf_restates_the_usage_and_the_assumptions_and_lists_unranked_optio
     places = [summary.index(label) for label in labels]
     assert places == sorted(places)
     assert "Not ranked AWS App Runner" in summary
+
+
+def shop() -> dict:
+    """An application of three services: one autoscaling over a week's demand, one hourly, one always on."""
+    demand = [str(1 + (h % 24 >= 8) * 3 + (h // 24 == 4 and 12 <= h % 24 < 16) * 4) for h in range(168)]
+    return {
+        "name": "Shop",
+        "region": "us-east-1",
+        "services": [
+            {
+                "name": "storefront",
+                "workload": {"vcpu": 1, "memory_gib": 2},
+                "usage": {
+                    "kind": "autoscaling",
+                    "min_replicas": 2,
+                    "max_replicas": 10,
+                    "demand_by_hour": demand,
+                    "policy": {"type": "target_tracking", "metric": "cpu", "target": 60},
+                    "schedule": [{"days": "weekdays", "from_hour": 8, "to_hour": 18, "min_replicas": 4}],
+                },
+            },
+            {
+                "name": "search",
+                "workload": {"vcpu": "0.5", "memory_gib": 1},
+                "usage": {"kind": "hourly", "replicas_by_hour": [1] * 8 + [3] * 10 + [1] * 6},
+            },
+            {
+                "name": "mailer",
+                "workload": {"vcpu": "0.25", "memory_gib": "0.5"},
+                "usage": {"kind": "always_on", "replicas": 1},
+                "load_balanced": False,
+            },
+        ],
+    }
+
+
+def test_the_pdf_of_an_application_has_a_section_per_service_with_its_chart_and_its_part_of_each_option(seeded):
+    report = report_for(scenario_data=shop(), snapshot=seeded)
+    reader, _ = text_of(report_pdf(report))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    contents = pages[0] + pages[1]
+    names = ("storefront", "search", "mailer")
+    for name in names:
+        assert f"Service {name}" in contents  # listed in the contents
+    # Each section from its heading to the next one's (the options' pages follow the last).
+    body = " ".join(pages[2:])
+    first_option = next(r.option for r in rows(report.result) if r.option.available)
+    ends = [body.index(f"Service {name} Each replica") for name in names]
+    ends.append(body.index(f"{first_option.label}: ${first_option.monthly_cost:,.2f} a month"))
+    sections = {name: body[ends[i] : ends[i + 1]] for i, name in enumerate(names)}
+    storefront = sections["storefront"]
+    assert "1 vCPU, 2 GiB per replica, Linux x86_64" in storefront
+    assert "Service Auto Scaling between 2 and 10 replicas, target tracking at 60% CPU" in storefront
+    # The chart is drawn into the page as vector text, with the simulation's units.
+    assert "storefront: demand and replicas, target tracking at 60 % CPU" in storefront
+    assert "Demand (vCPU, right)" in storefront
+    assert "Min in force" in storefront
+    assert "search: replicas each hour (its profile)" in sections["search"]
+    assert "no chart" in sections["mailer"]
+    # Each service's part of each priced option, as attribute_shared() gave it (a cent-exact subtotal).
+    for option in (o for o in report.result.options if o.available):
+        for service in option.services:
+            section = sections[service.name]
+            assert option.label in section
+            assert f"{service.monthly_cost:,.2f}" in section
+    assert "{" not in " ".join(sections.values())  # no dict or list written out raw
 
 
 def test_the_json_is_the_contract_result_with_its_scenario(report):

@@ -319,6 +319,43 @@ def test_the_application_page_prices_the_scenario_its_url_carries(client, seeded
     assert "shared:</span> Application Load Balancer hours" in html
 
 
+def test_the_application_page_charts_an_autoscaling_services_demand_against_its_replicas(client, seeded):
+    scenario = {
+        "region": "us-east-1",
+        "services": [
+            {"name": "web", "workload": {"vcpu": 1, "memory_gib": 2}, "usage": {"kind": "always_on", "replicas": 2}},
+            {
+                "name": "jobs",
+                "workload": {"vcpu": 1, "memory_gib": 2},
+                "usage": {
+                    "kind": "autoscaling",
+                    "min_replicas": 1,
+                    "max_replicas": 8,
+                    "demand_by_hour": [1] * 12 + [3] * 12,
+                    "policy": {"type": "target_tracking", "metric": "cpu", "target": 60},
+                },
+            },
+        ],
+    }
+    response = client.get(reverse("estimates:application"), {"scenario": json.dumps(scenario)})
+    html = response.content.decode()
+    # plotly.js and the script that draws the page's charts, from the app itself (no inline script).
+    assert reverse("charts:plotly") in html
+    assert "js/charts.js" in html
+    # One chart: jobs autoscales; web's two replicas every hour are the table's, not a chart's.
+    assert 'data-chart="chart-service-0"' in html
+    assert "chart-service-1" not in html
+    figure = json.loads(
+        unescape(html.split('<script id="chart-service-0" type="application/json">')[1].split("</script>")[0])
+    )
+    replicas = next(t for t in figure["data"] if t["name"].startswith("Replicas"))
+    demand = next(t for t in figure["data"] if t["name"].startswith("Demand"))
+    # Each hour, and the last hour's end at its value: ceil(1 / 0.6), ceil(3 / 0.6) replicas.
+    assert replicas["y"] == [2] * 12 + [5] * 13
+    assert demand["y"] == [1.0] * 12 + [3.0] * 13
+    assert figure["layout"]["title"]["text"] == "jobs: demand and replicas"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
