@@ -326,5 +326,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
             query = query_from_scenario(imported.scenario, submitted=False)  # URL-encoded: names may hold &, #
             return redirect(f"{reverse('estimates:compare')}?{query}")
     elif request.method == "POST":
-        context["error"] = "; ".join(f"{form[name].label}: {' '.join(errs)}" for name, errs in form.errors.items())
+        context["error"] = "; ".join(
+            f"{form[name].label}: {' '.join(str(e) for e in errs)}" for name, errs in form.errors.items()
+        )
     return render(request, "estimates/import.html", context)

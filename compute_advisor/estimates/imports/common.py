@@ -145,6 +145,6 @@ def services_imported(services: list[dict[str, Any]], notes: list[str]) -> Impor
     return Imported(scenario={"services": kept}, notes=notes + more)
 
 
-def listed(items: list[str] | set[str], limit: int = 12) -> str:
+def listed(items: list[str] | set[str], limit: int = 20) -> str:
     ordered = sorted(items)
     return ", ".join(ordered[:limit]) + (" ..." if len(ordered) > limit else "")

@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from typing import Any
 
 from compute_advisor.estimates.imports.common import Imported, ImportProblem, plain, service_name, services_imported
@@ -112,34 +113,49 @@ def read_series(text: str) -> dict[str | None, list[Point]]:
     except TooDeep as exc:
         raise ImportProblem(f"The metrics export {exc}: a CloudWatch export does not.") from None
     except ValueError:
-        return _csv(text)
-    series: dict[str | None, list[Point]] = {}
-    if isinstance(data, dict) and isinstance(data.get("MetricDataResults"), list):
-        for result in data["MetricDataResults"]:
-            if not isinstance(result, dict):
-                continue
-            stamps, values = result.get("Timestamps") or [], result.get("Values") or []
-            if not isinstance(stamps, list) or not isinstance(values, list) or len(stamps) != len(values):
-                raise ImportProblem(f"The series {str(result.get('Id'))[:40]!r} has not one value per timestamp.")
-            kind = _kind(result.get("Label"), result.get("Id"))
-            series.setdefault(kind, []).extend((_timestamp(s), _number(v)) for s, v in zip(stamps, values, strict=True))
-    elif isinstance(data, dict) and isinstance(data.get("Datapoints"), list):
-        kind = _kind(data.get("Label"))
-        for point in data["Datapoints"]:
-            if isinstance(point, dict):
-                statistic = next((point[k] for k in ("Average", "Sum", "Maximum", "Minimum") if k in point), None)
-                if statistic is not None:
-                    series.setdefault(kind, []).append((_timestamp(point.get("Timestamp")), _number(statistic)))
+        series = _csv(text)
     else:
-        raise ImportProblem(
-            "This is not a CloudWatch export: get-metric-data output (MetricDataResults), get-metric-statistics "
-            "output (Datapoints) or CSV rows of timestamp,value."
-        )
+        if isinstance(data, dict) and isinstance(data.get("MetricDataResults"), list):
+            series = _metric_data(data["MetricDataResults"])
+        elif isinstance(data, dict) and isinstance(data.get("Datapoints"), list):
+            series = _statistics(data)
+        else:
+            raise ImportProblem(
+                "This is not a CloudWatch export: get-metric-data output (MetricDataResults), get-metric-statistics "
+                "output (Datapoints) or CSV rows of timestamp,value."
+            )
     if sum(len(points) for points in series.values()) > MAX_POINTS:
         raise ImportProblem(f"The export holds more than {MAX_POINTS:,} data points.")
     if not any(series.values()):
         raise ImportProblem("The metrics export holds no data points.")
     return series
+
+
+def _metric_data(results: list[Any]) -> dict[str | None, list[Point]]:
+    """`get-metric-data` output: each result's Timestamps and Values, one for one."""
+    series: dict[str | None, list[Point]] = {}
+    for result in results:
+        if not isinstance(result, dict):
+            continue
+        stamps, values = result.get("Timestamps") or [], result.get("Values") or []
+        if not isinstance(stamps, list) or not isinstance(values, list) or len(stamps) != len(values):
+            raise ImportProblem(f"The series {str(result.get('Id'))[:40]!r} has not one value per timestamp.")
+        if len(stamps) > MAX_POINTS:
+            raise ImportProblem(f"The export holds more than {MAX_POINTS:,} data points.")
+        kind = _kind(result.get("Label"), result.get("Id"))
+        series.setdefault(kind, []).extend((_timestamp(s), _number(v)) for s, v in zip(stamps, values, strict=True))
+    return series
+
+
+def _statistics(data: dict[str, Any]) -> dict[str | None, list[Point]]:
+    """`get-metric-statistics` output: one statistic a datapoint (Average, Sum, Maximum or Minimum)."""
+    points: list[Point] = []
+    for point in data["Datapoints"][: MAX_POINTS + 1]:
+        if isinstance(point, dict):
+            statistic = next((point[k] for k in ("Average", "Sum", "Maximum", "Minimum") if k in point), None)
+            if statistic is not None:
+                points.append((_timestamp(point.get("Timestamp")), _number(statistic)))
+    return {_kind(data.get("Label")): points}
 
 
 def _csv(text: str) -> dict[str | None, list[Point]]:
@@ -172,18 +188,14 @@ def _is_stamp(cell: str) -> bool:
 def _period(points: list[Point]) -> int:
     """The most common gap between consecutive timestamps, in seconds: the export's period."""
     stamps = sorted({stamp for stamp, _ in points})
-    gaps = [int((b - a).total_seconds()) for a, b in zip(stamps, stamps[1:], strict=False)]
+    gaps = [int((b - a).total_seconds()) for a, b in pairwise(stamps)]
     if not gaps:
         raise ImportProblem("One data point does not tell the period of a request count: give the period.")
     return max(set(gaps), key=gaps.count)
 
 
-def hourly_demand(
-    text: str, *, metric: str | None, vcpu: Decimal, memory_gib: Decimal, replicas: int | None, period: int | None
-) -> Demand:
-    """The export's demand in the engine's units, averaged per hour of the week."""
-    series = read_series(text)
-    tasks = {stamp: value for stamp, value in series.pop("tasks", [])}
+def _which(series: dict[str | None, list[Point]], metric: str | None) -> tuple[str, list[Point]]:
+    """The metric to read and its points: the one asked for, or the one series whose labels say what it is."""
     known = [k for k in series if k is not None]
     if metric is None:
         if len(known) != 1:
@@ -196,21 +208,30 @@ def hourly_demand(
     points = series.get(metric) or (series.get(None) if not known else None)
     if not points:
         raise ImportProblem(f"The export has no {METRIC_LABELS.get(metric, metric)} series.")
-    notes = [
-        f"Read {len(points):,} {METRIC_LABELS[metric]} data points from {min(points)[0]:%Y-%m-%d %H:%M} to "
-        f"{max(points)[0]:%Y-%m-%d %H:%M} UTC."
-    ]
+    return metric, points
+
+
+def hourly_demand(
+    text: str, *, metric: str | None, vcpu: Decimal, memory_gib: Decimal, replicas: int | None, period: int | None
+) -> Demand:
+    """The export's demand in the engine's units, averaged per hour of the week."""
+    series = read_series(text)
+    tasks = dict(series.pop("tasks", []))
+    metric, points = _which(series, metric)
+    first, last = min(points)[0], max(points)[0]
+    span = f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC"
+    notes = [f"Read {len(points):,} {METRIC_LABELS[metric]} data points from {span}."]
     if tasks:
         notes.append("The running tasks at each time come from the export's RunningTaskCount series.")
     elif replicas is None:
         raise ImportProblem("The export has no RunningTaskCount series: say how many tasks were running (replicas).")
     else:
-        notes.append(
-            f"{replicas} running task{'s' if replicas != 1 else ''} assumed at every time (no RunningTaskCount)."
-        )
+        notes.append(f"{replicas} running task{'s' if replicas != 1 else ''} assumed at every time.")
     seconds = period or (_period(points) if metric == "requests_per_target" else 60)
     if metric == "requests_per_target":
         notes.append(f"Each RequestCountPerTarget value is read as a Sum over {seconds} seconds.")
+    # What one running task holds of the metric: the utilisation metrics are a percent of the task's own size.
+    per_task = {"cpu": vcpu / 100, "memory": memory_gib / 100, "requests_per_target": Decimal(1) / seconds}[metric]
     buckets: dict[int, list[Decimal]] = defaultdict(list)
     skipped = 0
     for stamp, value in points:
@@ -218,13 +239,7 @@ def hourly_demand(
         if running is None:
             skipped += 1
             continue
-        if metric == "cpu":
-            demand = value / 100 * vcpu * running
-        elif metric == "memory":
-            demand = value / 100 * memory_gib * running
-        else:
-            demand = value * running / seconds
-        buckets[stamp.weekday() * 24 + stamp.hour].append(demand)
+        buckets[stamp.weekday() * 24 + stamp.hour].append(value * per_task * running)
     if skipped:
         notes.append(f"{skipped} data points without a RunningTaskCount at the same time are left out.")
     if not buckets:

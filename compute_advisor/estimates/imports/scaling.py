@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from compute_advisor.engine.scaling import DAYS, WEEKDAYS, WEEKENDS
@@ -48,7 +48,8 @@ def placeholder_demand(policy: dict[str, Any], *, replicas: int, workload: dict[
     else:
         capacity = Decimal(workload["vcpu"] if metric == "cpu" else workload["memory_gib"])
         demand = replicas * capacity * level / HUNDRED
-    return [plain(demand.quantize(Decimal("0.0001")))] * 24
+    # Rounded down, so that the placeholder never asks for one replica more than `replicas`.
+    return [plain(demand.quantize(Decimal("0.0001"), rounding=ROUND_DOWN))] * 24
 
 
 @dataclass(frozen=True)
