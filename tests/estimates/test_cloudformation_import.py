@@ -59,7 +59,8 @@ def test_it_reads_the_cpu_target_of_a_cdk_synthesis_and_says_what_it_cannot_foll
     result = imported("cdk-queue-processing-custom-cpu-scaling.template.json")
     (service,) = result.scenario["services"]
     assert service["name"] == CDK_SERVICE[:63]
-    assert service["workload"]["vcpu"] == "0.25" and service["workload"]["memory_gib"] == "0.5"
+    assert service["workload"]["vcpu"] == "0.25"
+    assert service["workload"]["memory_gib"] == "0.5"
     usage = service["usage"]
     # The CDK leaves DesiredCount out when it scales a service: the placeholder starts from MinCapacity.
     assert (usage["min_replicas"], usage["max_replicas"]) == (1, 2)
