@@ -76,7 +76,7 @@ def _timestamp(raw: Any) -> datetime:
                 seconds /= 1000
             return datetime.fromtimestamp(int(seconds), tz=UTC)
         stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (ValueError, OverflowError, InvalidOperation):
+    except (ValueError, OverflowError, OSError, InvalidOperation):
         raise ImportProblem(f"The timestamp {text[:40]!r} is neither ISO 8601 nor seconds since 1970.") from None
     return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
 

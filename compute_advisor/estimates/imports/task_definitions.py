@@ -75,11 +75,11 @@ def task_definition(data: dict[str, Any], *, of_a_service: bool = False) -> Impo
             raise ImportProblem("Neither the task nor its containers give a memory.")
         memory = total
         notes.append("No task-level memory: the containers' memory (or reservation) is added up.")
-    platform = data.get("runtimePlatform") or {}
+    platform = data.get("runtimePlatform") if isinstance(data.get("runtimePlatform"), dict) else {}
     os = "windows" if str(platform.get("operatingSystemFamily", "")).upper().startswith("WINDOWS") else "linux"
     architecture = "arm64" if str(platform.get("cpuArchitecture", "")).upper() == "ARM64" else "x86_64"
     workload = {"vcpu": plain(cpu / 1024), "memory_gib": plain(memory / 1024), "os": os, "architecture": architecture}
-    storage = (data.get("ephemeralStorage") or {}).get("sizeInGiB")
+    storage = data["ephemeralStorage"].get("sizeInGiB") if isinstance(data.get("ephemeralStorage"), dict) else None
     if storage:
         workload["ephemeral_storage_gib"] = plain(decimal(storage, "ephemeralStorage.sizeInGiB"))
     scenario: dict[str, Any] = {"workload": workload}
@@ -109,6 +109,10 @@ def _compose_memory_gib(value: Any) -> Decimal:
 _COMPOSE_UNUSED = ("build", "volumes", "ports", "networks", "environment", "env_file", "depends_on", "healthcheck")
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def compose(services: dict[str, Any]) -> Imported:
     """Each compose service with deploy.resources becomes a service: its limits (or, without them, its
     reservations) are one replica, deploy.replicas its count."""
@@ -117,10 +121,10 @@ def compose(services: dict[str, Any]) -> Imported:
     unused: set[str] = set()
     for name, service in services.items():
         service = service if isinstance(service, dict) else {}
-        deploy = service.get("deploy") or {}
-        resources = deploy.get("resources") or {}
-        limits = resources.get("limits") or {}
-        reservations = resources.get("reservations") or {}
+        deploy = _mapping(service.get("deploy"))
+        resources = _mapping(deploy.get("resources"))
+        limits = _mapping(resources.get("limits"))
+        reservations = _mapping(resources.get("reservations"))
         cpus = limits.get("cpus", reservations.get("cpus"))
         memory = limits.get("memory", reservations.get("memory"))
         if cpus is None or memory is None:

@@ -134,7 +134,11 @@ class _Plan:
         return {m.group(0) for r in refs if (m := pattern.match(r))}
 
 
-def _named_service(plan: _Plan, resource: _Resource, services: list[_Resource]) -> _Resource | None:
+def _named_service(
+    plan: _Plan, resource: _Resource, services: list[_Resource], *, through_target: bool = True
+) -> _Resource | None:
+    """The service a target, policy or scheduled action scales: by its resource_id, else through the
+    configuration's references to the service, or (once) to a target that names it."""
     resource_id = resource.values.get("resource_id")
     if isinstance(resource_id, str) and resource_id.startswith("service/"):
         name = resource_id.rsplit("/", 1)[-1]
@@ -145,10 +149,12 @@ def _named_service(plan: _Plan, resource: _Resource, services: list[_Resource]) 
     for service in services:
         if _unindexed(service.address) in referred:
             return service
+    if not through_target:
+        return None
     targets = plan.refers_to(resource, "resource_id", "aws_appautoscaling_target")
     for target in plan.of_type("aws_appautoscaling_target"):
         if _unindexed(target.address) in targets:
-            return _named_service(plan, target, services)
+            return _named_service(plan, target, services, through_target=False)
     return None
 
 
