@@ -32,7 +32,7 @@ from compute_advisor.estimates.forms import (
     ScenarioFormBase,
     form_data_with_defaults,
 )
-from compute_advisor.estimates.imports import ImportProblem, import_workload, with_metrics
+from compute_advisor.estimates.imports import ImportProblem, import_application
 from compute_advisor.estimates.imports.common import MAX_BYTES as MAX_IMPORT_BYTES
 from compute_advisor.estimates.imports.metrics import MAX_METRICS_BYTES
 from compute_advisor.estimates.page_cache import (
@@ -308,13 +308,10 @@ def import_view(request: HttpRequest) -> HttpResponse:
             text = _uploaded(request, "file", MAX_IMPORT_BYTES, "file") or form.cleaned_data["text"]
             metrics = _uploaded(request, "metrics_file", MAX_METRICS_BYTES, "metrics export")
             metrics = metrics or form.cleaned_data["metrics_text"]
-            imported = import_workload(text) if text.strip() or not metrics.strip() else None
-            if metrics.strip():
-                imported = with_metrics(imported, metrics, form.metrics_options())
+            imported = import_application(text, metrics, form.metrics_options())
         except ImportProblem as exc:
             context["error"] = str(exc)
         else:
-            assert imported is not None
             for note in imported.notes:
                 messages.info(request, note)
             if "services" in imported.scenario:

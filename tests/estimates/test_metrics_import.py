@@ -70,6 +70,15 @@ def test_the_running_task_count_in_the_export_gives_the_tasks_at_each_time():
     assert week == ([Decimal(1)] * 12 + [Decimal(3)] * 12) * 7
 
 
+def test_a_coarser_running_task_count_is_read_at_or_before_each_time():
+    # CPU every minute, the task count every 5 minutes (Container Insights' own period may differ).
+    cpu = result("CPUUtilization", [(t, 10) for t in hours(60 * 24, step=timedelta(minutes=1))])
+    counts = [(t, 1 + (t.minute // 5) % 2) for t in hours(12 * 24, step=timedelta(minutes=5))]  # 1, 2, 1, 2 ...
+    week = demand(export(cpu, result("RunningTaskCount", counts, ident="tasks")), vcpu=Decimal(1))
+    # Each hour: 30 minutes at 1 task and 30 at 2, at 10 % of 1 vCPU: (0.1 x 30 + 0.2 x 30) / 60 = 0.15.
+    assert week == [Decimal("0.15")] * 168
+
+
 def test_request_counts_per_target_become_requests_a_second_arriving_at_the_service():
     stamps = hours(7 * 24 * 12, step=timedelta(minutes=5))
     requests = result("RequestCountPerTarget", [(t, 600) for t in stamps])

@@ -12,7 +12,7 @@ from compute_advisor.estimates.imports.metrics import MetricsOptions, with_metri
 from compute_advisor.estimates.imports.task_definitions import compose, task_definition
 from compute_advisor.estimates.imports.terraform import is_terraform, terraform
 
-__all__ = ["ImportProblem", "Imported", "MetricsOptions", "import_workload", "with_metrics"]
+__all__ = ["ImportProblem", "Imported", "MetricsOptions", "import_application", "import_workload", "with_metrics"]
 
 WHAT = "task definition, compose file, template or Terraform JSON"
 
@@ -40,3 +40,13 @@ def import_workload(text: str) -> Imported:
         "This is neither an ECS task definition (containerDefinitions), a CloudFormation template (Resources), "
         "Terraform's JSON (format_version and values) nor a compose file (services)."
     )
+
+
+def import_application(text: str, metrics: str = "", options: MetricsOptions | None = None) -> Imported:
+    """What the import page and `manage.py import_scenario` read: a file, a CloudWatch export for one service's
+    demand, or both (the file's services, that one's demand from the export)."""
+    imported = import_workload(text) if text.strip() or not metrics.strip() else None
+    if metrics.strip():
+        return with_metrics(imported, metrics, options or MetricsOptions())
+    assert imported is not None
+    return imported

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -216,13 +217,16 @@ def hourly_demand(
 ) -> Demand:
     """The export's demand in the engine's units, averaged per hour of the week."""
     series = read_series(text)
-    tasks = dict(series.pop("tasks", []))
+    tasks = sorted(dict(series.pop("tasks", [])).items())
     metric, points = _which(series, metric)
     first, last = min(points)[0], max(points)[0]
     span = f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC"
     notes = [f"Read {len(points):,} {METRIC_LABELS[metric]} data points from {span}."]
     if tasks:
-        notes.append("The running tasks at each time come from the export's RunningTaskCount series.")
+        notes.append(
+            "The running tasks at each time come from the export's RunningTaskCount series (its last value at or "
+            "before that time)."
+        )
     elif replicas is None:
         raise ImportProblem("The export has no RunningTaskCount series: say how many tasks were running (replicas).")
     else:
@@ -233,17 +237,12 @@ def hourly_demand(
     # What one running task holds of the metric: the utilisation metrics are a percent of the task's own size.
     per_task = {"cpu": vcpu / 100, "memory": memory_gib / 100, "requests_per_target": Decimal(1) / seconds}[metric]
     buckets: dict[int, list[Decimal]] = defaultdict(list)
-    skipped = 0
+    stamps = [stamp for stamp, _ in tasks]
+    constant = Decimal(replicas or 0)
     for stamp, value in points:
-        running = tasks.get(stamp, Decimal(replicas) if replicas is not None else None)
-        if running is None:
-            skipped += 1
-            continue
+        # The task count in force at `stamp`: its last value at or before it (the first one, before it starts).
+        running = tasks[max(bisect_right(stamps, stamp) - 1, 0)][1] if tasks else constant
         buckets[stamp.weekday() * 24 + stamp.hour].append(value * per_task * running)
-    if skipped:
-        notes.append(f"{skipped} data points without a RunningTaskCount at the same time are left out.")
-    if not buckets:
-        raise ImportProblem("No data point has a RunningTaskCount at the same time.")
     return Demand(metric=metric, by_hour=_week(buckets, notes), notes=notes)
 
 

@@ -75,11 +75,11 @@ def task_definition(data: dict[str, Any], *, of_a_service: bool = False) -> Impo
             raise ImportProblem("Neither the task nor its containers give a memory.")
         memory = total
         notes.append("No task-level memory: the containers' memory (or reservation) is added up.")
-    platform = data.get("runtimePlatform") if isinstance(data.get("runtimePlatform"), dict) else {}
+    platform = _mapping(data.get("runtimePlatform"))
     os = "windows" if str(platform.get("operatingSystemFamily", "")).upper().startswith("WINDOWS") else "linux"
     architecture = "arm64" if str(platform.get("cpuArchitecture", "")).upper() == "ARM64" else "x86_64"
     workload = {"vcpu": plain(cpu / 1024), "memory_gib": plain(memory / 1024), "os": os, "architecture": architecture}
-    storage = data["ephemeralStorage"].get("sizeInGiB") if isinstance(data.get("ephemeralStorage"), dict) else None
+    storage = _mapping(data.get("ephemeralStorage")).get("sizeInGiB")
     if storage:
         workload["ephemeral_storage_gib"] = plain(decimal(storage, "ephemeralStorage.sizeInGiB"))
     scenario: dict[str, Any] = {"workload": workload}

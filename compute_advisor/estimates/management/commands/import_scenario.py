@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from compute_advisor.estimates.imports import ImportProblem, MetricsOptions, import_workload, with_metrics
+from compute_advisor.estimates.imports import ImportProblem, MetricsOptions, import_application
 from compute_advisor.estimates.imports.common import MAX_BYTES
 from compute_advisor.estimates.imports.metrics import MAX_METRICS_BYTES
 from compute_advisor.lib.commands import InputCommand
@@ -67,25 +67,24 @@ class Command(InputCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["input"] and not options["metrics"]:
             self.fail("Give --input FILE, --metrics EXPORT, or both.")
+        settings = MetricsOptions(
+            metric=options["metric"],
+            service=options["service"],
+            replicas=options["replicas"],
+            period_seconds=options["period"],
+            vcpu=options["vcpu"],
+            memory_gib=options["memory_gib"],
+            target=options["target"],
+            min_replicas=options["min_replicas"],
+            max_replicas=options["max_replicas"],
+            name=options["name"],
+        )
+        text = self._text(options["input"], MAX_BYTES) if options["input"] else ""
+        metrics = self._text(options["metrics"], MAX_METRICS_BYTES) if options["metrics"] else ""
         try:
-            imported = import_workload(self._text(options["input"], MAX_BYTES)) if options["input"] else None
-            if options["metrics"]:
-                settings = MetricsOptions(
-                    metric=options["metric"],
-                    service=options["service"],
-                    replicas=options["replicas"],
-                    period_seconds=options["period"],
-                    vcpu=options["vcpu"],
-                    memory_gib=options["memory_gib"],
-                    target=options["target"],
-                    min_replicas=options["min_replicas"],
-                    max_replicas=options["max_replicas"],
-                    name=options["name"],
-                )
-                imported = with_metrics(imported, self._text(options["metrics"], MAX_METRICS_BYTES), settings)
+            imported = import_application(text, metrics, settings)
         except ImportProblem as exc:
             self.fail(str(exc))
-        assert imported is not None
         for note in imported.notes:
             self.stderr.write(f"note: {note}")
         self.stdout.write(json.dumps({"region": options["region"], **imported.scenario}, indent=2, default=str))
