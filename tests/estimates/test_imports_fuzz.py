@@ -120,3 +120,64 @@ def test_a_task_definition_never_raises_anything_but_an_import_problem(task):
 def test_a_compose_file_never_raises_anything_but_an_import_problem(service, deploy):
     with suppress(ImportProblem):
         import_workload(json.dumps({"services": {"web": service, "api": {"deploy": deploy}}}, default=str))
+
+
+STEP = st.fixed_dictionaries(
+    {},
+    optional={
+        "AdjustmentType": st.sampled_from(["ChangeInCapacity", "PercentChangeInCapacity"]) | VALUES,
+        "StepAdjustments": st.lists(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    k: VALUES for k in ("MetricIntervalLowerBound", "MetricIntervalUpperBound", "ScalingAdjustment")
+                },
+            ),
+            max_size=3,
+        )
+        | VALUES,
+    },
+)
+TRACKING = st.fixed_dictionaries(
+    {},
+    optional={
+        "PredefinedMetricSpecification": st.fixed_dictionaries(
+            {}, optional={"PredefinedMetricType": st.sampled_from(["ECSServiceAverageCPUUtilization", "x"]) | VALUES}
+        )
+        | VALUES,
+        "TargetValue": VALUES,
+    },
+)
+ACTION = st.fixed_dictionaries(
+    {},
+    optional={
+        "Schedule": st.sampled_from(["cron(0 8 ? * MON-FRI *)", "cron(0 25 * * ? *)", "at(x)"]) | VALUES,
+        "ScalableTargetAction": st.fixed_dictionaries({}, optional={"MinCapacity": VALUES, "MaxCapacity": VALUES})
+        | VALUES,
+        "ScheduledActionName": VALUES,
+    },
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    kind=st.sampled_from(["TargetTrackingScaling", "StepScaling"]),
+    step=STEP,
+    tracking=TRACKING,
+    actions=st.lists(ACTION, max_size=3) | VALUES,
+    alarm=st.fixed_dictionaries({}, optional={k: VALUES for k in ("Threshold", "Period", "ComparisonOperator")}),
+)
+def test_policies_alarms_and_scheduled_actions_never_raise_anything_but_an_import_problem(
+    kind, step, tracking, actions, alarm
+):
+    policy = {
+        "PolicyType": kind,
+        "ScalingTargetId": {"Ref": "Target"},
+        "StepScalingPolicyConfiguration": step,
+        "TargetTrackingScalingPolicyConfiguration": tracking,
+    }
+    target = {"MinCapacity": 1, "MaxCapacity": 4, "ResourceId": "service/c/Web", "ScheduledActions": actions}
+    text = json.loads(cloudformation(target, policy, {}, {}))
+    text["Resources"]["Alarm"]["Properties"].update(alarm)
+    with suppress(ImportProblem):
+        import_workload(json.dumps(text, default=str))

@@ -10,7 +10,7 @@ Fn::Sub, Fn::GetAtt or Ref is matched to the service it names.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from compute_advisor.estimates.imports.common import (
@@ -18,7 +18,9 @@ from compute_advisor.estimates.imports.common import (
     ImportProblem,
     camel_keys,
     decimal,
+    items,
     listed,
+    mapping,
     plain,
     service_name,
     services_imported,
@@ -53,7 +55,7 @@ class _Template:
         self.used: set[str] = set()  # logical ids priced or read for pricing
 
     def of_type(self, kind: str) -> dict[str, dict[str, Any]]:
-        return {k: v.get("Properties") or {} for k, v in self.resources.items() if v.get("Type") == kind}
+        return {k: mapping(v.get("Properties")) for k, v in self.resources.items() if v.get("Type") == kind}
 
     def value(self, raw: Any) -> Any:
         """A literal, or a parameter's Default through Ref; _UNKNOWN for what only a deployment knows."""
@@ -182,7 +184,7 @@ def _usage(
         doc.notes.append(f"{name}: its scaling bounds cannot be read; it is priced always on at its desired count.")
         return always_on
     policy = _policy(doc, name, target_name, ecs_services)
-    actions = [_action(doc, a) for a in (target.get("ScheduledActions") or []) if isinstance(a, dict)]
+    actions = [_action(doc, a) for a in items(target.get("ScheduledActions")) if isinstance(a, dict)]
     usage, notes = scaling_usage(
         name, low=low, high=high, desired=desired, policy=policy, actions=actions, workload=workload
     )
@@ -191,7 +193,7 @@ def _usage(
 
 
 def _action(doc: _Template, raw: dict[str, Any]) -> Action:
-    bounds = raw.get("ScalableTargetAction") or {}
+    bounds = mapping(raw.get("ScalableTargetAction"))
     low, high = doc.value(bounds.get("MinCapacity")), doc.value(bounds.get("MaxCapacity"))
     where = f"scheduled action {str(raw.get('ScheduledActionName'))[:60]}"
     return Action(
@@ -222,11 +224,13 @@ def _policy(
     for policy_name, properties in policies.items():
         kind = doc.value(properties.get("PolicyType"))
         if kind == "TargetTrackingScaling":
-            read = _target_tracking(doc, policy_name, properties.get("TargetTrackingScalingPolicyConfiguration") or {})
+            read = _target_tracking(
+                doc, policy_name, mapping(properties.get("TargetTrackingScalingPolicyConfiguration"))
+            )
             if read:
                 tracking.append((policy_name, read))
         elif kind in ("StepScaling", _UNKNOWN, None) and properties.get("StepScalingPolicyConfiguration"):
-            for metric, steps, inward in _step(doc, policy_name, properties["StepScalingPolicyConfiguration"]):
+            for metric, steps, inward in _step(doc, policy_name, mapping(properties["StepScalingPolicyConfiguration"])):
                 if step_metric not in (None, metric):
                     doc.notes.append(f"{policy_name}: it watches another metric than {name}'s other step policy.")
                     continue
@@ -253,7 +257,7 @@ def _policy(
 
 
 def _target_tracking(doc: _Template, name: str, config: dict[str, Any]) -> dict[str, Any] | None:
-    kind = doc.value((config.get("PredefinedMetricSpecification") or {}).get("PredefinedMetricType"))
+    kind = doc.value(mapping(config.get("PredefinedMetricSpecification")).get("PredefinedMetricType"))
     metric = PREDEFINED_METRICS.get(kind) if isinstance(kind, str) else None
     if metric is None:
         shown = kind if isinstance(kind, str) else "a customized metric"
@@ -288,15 +292,15 @@ def _step(
             doc.notes.append(f"{name}: its alarm {alarm_name} watches {shown}, which the model cannot follow.")
             continue
         doc.used.add(alarm_name)
-        level = Decimal(str(threshold))
+        level = _bound(doc, threshold, f"{alarm_name} Threshold")
         if metric == "requests_per_target":
             # The alarm sums requests over its Period; the model's threshold is requests per target per minute.
-            period = Decimal(str(doc.value(alarm.get("Period")) or 60))
+            period = decimal(doc.value(alarm.get("Period")) or 60, f"{alarm_name} Period")
             level = level * 60 / period
         upward = "Greater" in str(doc.value(alarm.get("ComparisonOperator")))
         steps: list[dict[str, Any]] = []
         inward: dict[str, Any] | None = None
-        for adjustment in config.get("StepAdjustments") or []:
+        for adjustment in items(config.get("StepAdjustments")):
             if not isinstance(adjustment, dict):
                 continue
             raw_change = doc.value(adjustment.get("ScalingAdjustment"))
@@ -309,8 +313,30 @@ def _step(
             lower = adjustment.get("MetricIntervalLowerBound")
             upper = adjustment.get("MetricIntervalUpperBound")
             if upward and change > 0:
-                steps.append({"above": plain(level + Decimal(str(lower or 0))), "add": min(change, 5000)})
+                steps.append(
+                    {
+                        "above": plain(level + _bound(doc, lower, f"{name} MetricIntervalLowerBound")),
+                        "add": min(change, 5000),
+                    }
+                )
             elif not upward and change < 0 and inward is None:
-                inward = {"below": plain(max(level + Decimal(str(upper or 0)), Decimal(0))), "remove": -change}
+                inward = {
+                    "below": plain(max(level + _bound(doc, upper, f"{name} MetricIntervalUpperBound"), Decimal(0))),
+                    "remove": -change,
+                }
         read.append((metric, steps, inward))
     return read
+
+
+def _bound(doc: _Template, raw: Any, what: str) -> Decimal:
+    """A threshold or a step's interval bound (0 when absent): any finite number, negative ones too."""
+    value = doc.value(raw)
+    if value is None:
+        return Decimal(0)
+    try:
+        number = Decimal(str(value).strip()[:40])
+    except InvalidOperation:
+        raise ImportProblem(f"{what} {str(value)[:40]!r} is not a number.") from None
+    if not number.is_finite() or abs(number.adjusted()) > 12:
+        raise ImportProblem(f"{what} {str(value)[:40]!r} is not a threshold a metric can have.")
+    return number

@@ -145,6 +145,16 @@ def services_imported(services: list[dict[str, Any]], notes: list[str]) -> Impor
     return Imported(scenario={"services": kept}, notes=notes + more)
 
 
+def mapping(value: Any) -> dict[str, Any]:
+    """A value a file should hold as an object, or an empty one: a list or a number there names nothing."""
+    return value if isinstance(value, dict) else {}
+
+
+def items(value: Any) -> list[Any]:
+    """A value a file should hold as a list, or an empty one."""
+    return value if isinstance(value, list) else []
+
+
 def listed(items: list[str] | set[str], limit: int = 20) -> str:
     ordered = sorted(items)
     return ", ".join(ordered[:limit]) + (" ..." if len(ordered) > limit else "")

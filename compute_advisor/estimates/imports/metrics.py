@@ -222,6 +222,9 @@ def hourly_demand(
     first, last = min(points)[0], max(points)[0]
     span = f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC"
     notes = [f"Read {len(points):,} {METRIC_LABELS[metric]} data points from {span}."]
+    others = sorted(METRIC_LABELS.get(k or "", "unlabelled") for k in series if k != metric and series[k])
+    if others:
+        notes.append(f"Not read from the export: its {', '.join(others)} series.")
     if tasks:
         notes.append(
             "The running tasks at each time come from the export's RunningTaskCount series (its last value at or "

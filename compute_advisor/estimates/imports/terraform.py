@@ -20,7 +20,9 @@ from compute_advisor.estimates.imports.common import (
     Imported,
     ImportProblem,
     decimal,
+    items,
     listed,
+    mapping,
     plain,
     service_name,
     services_imported,
@@ -54,11 +56,11 @@ def is_terraform(data: Any) -> bool:
 def _resources(module: Any, found: list[_Resource], depth: int = 0) -> None:
     if not isinstance(module, dict) or depth > 10:
         return
-    for resource in module.get("resources") or []:
+    for resource in items(module.get("resources")):
         if isinstance(resource, dict) and resource.get("mode", "managed") == "managed" and len(found) < MAX_RESOURCES:
             values: dict[str, Any] = resource["values"] if isinstance(resource.get("values"), dict) else {}
             found.append(_Resource(str(resource.get("address", "")), str(resource.get("type")), values))
-    for child in module.get("child_modules") or []:
+    for child in items(module.get("child_modules")):
         _resources(child, found, depth + 1)
 
 
@@ -67,15 +69,15 @@ def _configured(module: Any, prefix: str, found: dict[str, dict[str, list[str]]]
     made absolute."""
     if not isinstance(module, dict) or depth > 10:
         return
-    for resource in module.get("resources") or []:
+    for resource in items(module.get("resources")):
         if not isinstance(resource, dict):
             continue
         refs: dict[str, list[str]] = {}
-        for key, expression in (resource.get("expressions") or {}).items():
+        for key, expression in mapping(resource.get("expressions")).items():
             if isinstance(expression, dict) and isinstance(expression.get("references"), list):
                 refs[key] = [prefix + str(r) for r in expression["references"]]
         found[prefix + str(resource.get("address", ""))] = refs
-    for name, call in (module.get("module_calls") or {}).items():
+    for name, call in mapping(module.get("module_calls")).items():
         if isinstance(call, dict):
             _configured(call.get("module"), f"{prefix}module.{name}.", found, depth + 1)
 
@@ -117,10 +119,10 @@ def _task_definition(values: dict[str, Any], where: str) -> Imported:
 class _Plan:
     def __init__(self, data: dict[str, Any]) -> None:
         found: list[_Resource] = []
-        _resources((data.get("values") or data.get("planned_values") or {}).get("root_module"), found)
+        _resources(mapping(data.get("values") or data.get("planned_values")).get("root_module"), found)
         self.resources = found
         self.references: dict[str, dict[str, list[str]]] = {}
-        _configured((data.get("configuration") or {}).get("root_module"), "", self.references)
+        _configured(mapping(data.get("configuration")).get("root_module"), "", self.references)
         self.notes: list[str] = []
 
     def of_type(self, kind: str) -> list[_Resource]:
