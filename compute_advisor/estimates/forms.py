@@ -17,7 +17,8 @@ from compute_advisor.engine import OPTION_CODES
 from compute_advisor.engine.catalog import default_catalog
 from compute_advisor.engine.money import plain
 from compute_advisor.engine.presets import PRESETS, preset_profile
-from compute_advisor.engine.scenario import MAX_REPLICAS, USAGE_KINDS
+from compute_advisor.engine.scenario import MAX_REPLICAS, SCALING_METRICS, USAGE_KINDS
+from compute_advisor.estimates.imports.metrics import MetricsOptions
 from compute_advisor.estimates.scenario_form import DEFAULTS, FIELDS, FormField, split_list
 from compute_advisor.lib.declared_forms import choice_field, form_field
 
@@ -166,3 +167,41 @@ def form_data_with_defaults(query: Any) -> dict[str, Any]:
         values = query.getlist(key)
         data[key] = values if key == "options" else values[-1]
     return data
+
+
+METRIC_CHOICES = [("", "Say it from the export's labels"), *((k, v) for k, v in SCALING_METRICS.items())]
+
+
+class ImportForm(forms.Form):
+    """The import page: a file (task definition, compose file, template, Terraform JSON) and, optionally, a
+    CloudWatch export for one service's demand, with what the export cannot say. Bounds come from the engine's
+    declaration where a field has one; everything is optional and the importers say what is missing."""
+
+    # The importers bound the texts (in bytes, with their own messages); the upload limits are theirs too.
+    text = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    metrics_text = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    metric = forms.ChoiceField(required=False, choices=METRIC_CHOICES, label="Metric")
+    service = forms.CharField(required=False, max_length=63, label="Service the metrics are of")
+    replicas = forms.IntegerField(required=False, min_value=1, max_value=MAX_REPLICAS, label="Running tasks")
+    period_seconds = forms.IntegerField(required=False, min_value=1, max_value=86400, label="Period (seconds)")
+    vcpu = forms.DecimalField(required=False, min_value=Decimal("0.001"), max_value=192, label="Task vCPU")
+    memory_gib = forms.DecimalField(required=False, min_value=Decimal("0.001"), max_value=24576, label="Task GiB")
+    target = forms.DecimalField(required=False, min_value=Decimal("0.001"), max_value=10**7, label="Target")
+    min_replicas = forms.IntegerField(required=False, min_value=0, max_value=MAX_REPLICAS, label="Min replicas")
+    max_replicas = forms.IntegerField(required=False, min_value=1, max_value=MAX_REPLICAS, label="Max replicas")
+    name = forms.CharField(required=False, max_length=63, label="Service name")
+
+    def metrics_options(self) -> MetricsOptions:
+        data = self.cleaned_data
+        return MetricsOptions(
+            metric=data.get("metric") or None,
+            service=data.get("service") or None,
+            replicas=data.get("replicas"),
+            period_seconds=data.get("period_seconds"),
+            vcpu=data.get("vcpu"),
+            memory_gib=data.get("memory_gib"),
+            target=data.get("target"),
+            min_replicas=data.get("min_replicas"),
+            max_replicas=data.get("max_replicas"),
+            name=data.get("name") or "service",
+        )

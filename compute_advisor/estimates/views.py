@@ -25,8 +25,16 @@ from compute_advisor.comparison.prices import rate_hint
 from compute_advisor.comparison.service import comparison_get, comparison_regions
 from compute_advisor.engine import ScenarioError, parse_scenario, price_keys
 from compute_advisor.engine.catalog import default_catalog
-from compute_advisor.estimates.forms import DEFAULTS, ScenarioForm, ScenarioFormBase, form_data_with_defaults
-from compute_advisor.estimates.importers import ImportProblem, import_workload
+from compute_advisor.estimates.forms import (
+    DEFAULTS,
+    ImportForm,
+    ScenarioForm,
+    ScenarioFormBase,
+    form_data_with_defaults,
+)
+from compute_advisor.estimates.imports import ImportProblem, import_application
+from compute_advisor.estimates.imports.common import MAX_BYTES as MAX_IMPORT_BYTES
+from compute_advisor.estimates.imports.metrics import MAX_METRICS_BYTES
 from compute_advisor.estimates.page_cache import (
     cached_html,
     csrf_placeholder,
@@ -277,19 +285,30 @@ def application(request: HttpRequest) -> HttpResponse:
     return render(request, "estimates/application.html", context, status=400 if problems else 200)
 
 
+def _uploaded(request: HttpRequest, field: str, limit: int, what: str) -> str | None:
+    """An uploaded file's text, or None when none was sent."""
+    upload = request.FILES.get(field)
+    if upload is None:
+        return None
+    if (upload.size or 0) > limit:
+        raise ImportProblem(f"That {what} is more than {limit // 1024} KB.")
+    try:
+        return upload.read().decode("utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise ImportProblem(f"That {what} is not UTF-8 text.") from None
+
+
 def import_view(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {}
-    if request.method == "POST":
-        text = request.POST.get("text", "")
-        upload = request.FILES.get("file")
+    """A file fills the form (one service) or opens the application page (several, or one that autoscales); a
+    CloudWatch export, with or without a file, gives one service's demand."""
+    form = ImportForm(request.POST if request.method == "POST" else None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
         try:
-            if upload is not None:
-                if (upload.size or 0) > 100 * 1024:
-                    raise ImportProblem("That file is more than 100 KB; upload one task definition or compose file.")
-                text = upload.read().decode("utf-8", errors="strict")
-            imported = import_workload(text)
-        except UnicodeDecodeError:
-            context["error"] = "That file is not UTF-8 text."
+            text = _uploaded(request, "file", MAX_IMPORT_BYTES, "file") or form.cleaned_data["text"]
+            metrics = _uploaded(request, "metrics_file", MAX_METRICS_BYTES, "metrics export")
+            metrics = metrics or form.cleaned_data["metrics_text"]
+            imported = import_application(text, metrics, form.metrics_options())
         except ImportProblem as exc:
             context["error"] = str(exc)
         else:
@@ -303,5 +322,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, "The form is filled from what you pasted; check it, then compare.")
             query = query_from_scenario(imported.scenario, submitted=False)  # URL-encoded: names may hold &, #
             return redirect(f"{reverse('estimates:compare')}?{query}")
-        context["text"] = text[: 100 * 1024]
+    elif request.method == "POST":
+        context["error"] = "; ".join(
+            f"{form[name].label}: {' '.join(str(e) for e in errs)}" for name, errs in form.errors.items()
+        )
     return render(request, "estimates/import.html", context)
