@@ -205,7 +205,7 @@ def _service_field(entry: ServiceField) -> forms.Field:
         choices = [(p.choices[0], p.labels.get(p.choices[0], p.choices[0])) for p in policies]
         return forms.ChoiceField(label=spec.title, choices=choices, required=False)
     if entry.name == "load_balanced":
-        choices = [("", "By default (all but scheduled runs)"), ("yes", "Yes"), ("no", "No")]
+        choices = [("", "By default"), ("yes", "Yes"), ("no", "No")]
         return forms.ChoiceField(label=spec.title, help_text=spec.description, choices=choices, required=False)
     if entry.name == "tasks_per_run":
         return form_field(spec, required=False, label="Tasks a run")
@@ -376,6 +376,19 @@ class BoundScenario:
                 name = field_for(path, (data.get("usage") or {}).get("kind"))
             for problem in problems:
                 target.add_error(name if name in target.fields else None, lead + problem)
+
+    def service_errors(self) -> list[tuple[str, str]]:
+        """Each service's errors as (the id of its field's box, what to say): listed above the results, since
+        on a long list of services the field marked in red may be far down the page."""
+        summary: list[tuple[str, str]] = []
+        for index, form in enumerate(self.services.forms if self.services is not None else []):
+            name = str(form["name"].value() or "").strip()
+            service = f"Service {index + 1}{f' ({name})' if name else ''}"
+            for field, problems in form.errors.items():
+                anchor = f"field-{form.add_prefix(field)}" if field in form.fields else f"service-{index}"
+                label = form.fields[field].label if field in form.fields else ""
+                summary += [(anchor, f"{service}{', ' + str(label) if label else ''}: {p}") for p in problems]
+        return summary
 
     def error_lists(self) -> dict[str, list[str]]:
         """Every error by the name of its field in the URL, as the reports' JSON answers name them."""

@@ -89,6 +89,8 @@ def _compare_context(query: QueryDict, snapshot: PriceSnapshot | None) -> dict[s
             shown["profile"] = " ".join(str(v) for v in form.cleaned_data["profile"])
             form.data = shown
         context.update(_priced(bound, snapshot))
+    if form.is_bound and "result" not in context:
+        context["service_errors"] = bound.service_errors()
     return context
 
 
