@@ -20,7 +20,7 @@ LEFT_OUT_IS_DEFAULT = {"shape"}
 OPTIONAL = {"requests_per_second", "data_transfer_out_gib", "runs_per_day", "minutes_per_run"}
 
 
-def _fields(*names: str, model: type = Answers) -> dict[str, forms.Field]:
+def _fields(*names: str, model: type = Answers, radio: frozenset[str] = frozenset(RADIO)) -> dict[str, forms.Field]:
     fields = {}
     for name in names:
         spec = field_spec(model, name)
@@ -28,7 +28,7 @@ def _fields(*names: str, model: type = Answers) -> dict[str, forms.Field]:
         field = form_field(spec, required=required)
         if name in LEFT_OUT_IS_DEFAULT:
             field.required = False  # no blank choice is shown: a radio always sends one
-        if name in RADIO:
+        if name in radio:
             field.widget = forms.RadioSelect(choices=field.choices)  # type: ignore[attr-defined]
         fields[name] = field
     return fields
@@ -175,7 +175,9 @@ class _ServiceAnswerFormBase(StepForm):
 
 
 ServiceAnswerForm = type(
-    "ServiceAnswerForm", (_ServiceAnswerFormBase,), _fields(*SERVICE_QUESTIONS, model=ServiceAnswer)
+    "ServiceAnswerForm",
+    (_ServiceAnswerFormBase,),
+    _fields(*SERVICE_QUESTIONS, model=ServiceAnswer, radio=frozenset()),  # selects: a few lines a service
 )
 
 

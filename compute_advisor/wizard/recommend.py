@@ -130,11 +130,16 @@ def _part_usage(part: Any) -> str:
     return f"{part.replicas} {steady}replica{'s' if part.replicas > 1 else ''}"
 
 
-def describe_usage(answers: Answers) -> str:
-    """ "3 steady replicas", or for several services each one's: "web (3 peak replicas) and worker (1 ...)"."""
+def describe_usage(answers: Answers, *, sizes: bool = False) -> str:
+    """ "3 steady replicas", or for several services each one's: "web (3 peak replicas) and worker (1 ...)";
+    with `sizes`, each one's vCPU and memory too."""
     if not answers.several:
         return _part_usage(answers)
-    each = [f"{part.name} ({_part_usage(part)})" for part in answers.parts]
+
+    def size(part: Any) -> str:
+        return f"{part.vcpu.normalize():f} vCPU, {part.memory_gib.normalize():f} GiB, " if sizes else ""
+
+    each = [f"{part.name} ({size(part)}{_part_usage(part)})" for part in answers.parts]
     return each[0] if len(each) == 1 else f"{', '.join(each[:-1])} and {each[-1]}"
 
 

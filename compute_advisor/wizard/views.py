@@ -14,7 +14,7 @@ from compute_advisor.comparison.service import SnapshotPricer
 from compute_advisor.engine import ScenarioError
 from compute_advisor.estimates.scenario_form import query_from_scenario
 from compute_advisor.wizard.forms import STEP_NUMBERS, step_form_class, step_plan
-from compute_advisor.wizard.recommend import recommend
+from compute_advisor.wizard.recommend import describe_usage, recommend
 from compute_advisor.wizard.session import answers_forget, answers_from_session, answers_initial, answers_store
 from pricing.selectors import price_snapshot_active, price_snapshot_regions
 
@@ -105,6 +105,7 @@ def result(request: HttpRequest) -> HttpResponse:
             "compare_url": f"{reverse('estimates:compare')}?{query_from_scenario(recommendation.scenario)}#results",
             "scenario_json": json.dumps(recommendation.scenario),
             "snapshot": snapshot,
+            "services_text": describe_usage(answers, sizes=True),
             "last_step_url": _url(step_plan(answers_initial(request.session))[-1]),
         },
     )
