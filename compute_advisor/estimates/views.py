@@ -36,7 +36,7 @@ from compute_advisor.estimates.page_cache import (
     with_visitor_token,
 )
 from compute_advisor.estimates.presentation import priced_for, rows
-from compute_advisor.estimates.scenario_form import form_edit, query_from_scenario
+from compute_advisor.estimates.scenario_form import editable, form_edit, query_from_scenario
 from compute_advisor.estimates.selectors import scenario_by_token, scenario_get_for, scenario_list_for
 from compute_advisor.estimates.service_form import MAX_SERVICES, edited_query
 from compute_advisor.estimates.services import scenario_save, scenario_sharing, scenario_update
@@ -198,7 +198,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
             "rows": rows(result),
             "priced_for": priced_for(result),
             "figures": figures_for(comparison),
-            "reprice_query": query_from_scenario(saved.scenario),
+            "reprice_query": query_from_scenario(editable(saved.scenario)),
             "newer_prices": active is not None and active.pk != saved.snapshot_id,
             "is_owner": request.user.is_authenticated and saved.owner_id == request.user.pk,
         },

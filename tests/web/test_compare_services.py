@@ -170,6 +170,8 @@ def test_an_error_in_the_second_service_shows_beside_its_own_field(client, seede
         "svc-1-schedule": ["Line 1: to_hour: must be after from_hour (a window does not cross midnight)"]
     }
     assert "Fix the fields marked in red" in html
+    # Listed above the results too, linked to the field: on a long list of services it may be far down.
+    assert '<a href="#field-svc-1-schedule">Service 2 (api), Scheduled actions: Line 1: to_hour:' in html
     assert 'value="6"' in html  # what was typed stays
     scaling["usage"]["schedule"][0].update(from_hour=8, to_hour=18)
     html = get(client, query_from_scenario(scenario))
