@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 from compute_advisor.engine import OPTION_CODES, Scenario
 from compute_advisor.engine.declaration import FieldSpec, field_spec
 from compute_advisor.engine.money import plain
-from compute_advisor.engine.scenario import AlwaysOn, Hourly, Scheduled
+from compute_advisor.engine.scenario import MAX_SERVICES, AlwaysOn, Hourly, Scheduled
+from compute_advisor.estimates.service_form import services_query
 
 # The usage kinds' own declarations: a field of one kind reads its kind's title and description.
 USAGE_MODELS = {"always_on": AlwaysOn, "scheduled": Scheduled, "hourly": Hourly}
@@ -79,6 +80,12 @@ FIELDS: tuple[FormField, ...] = (
     FormField("lightsail_power", "option_settings.lightsail_container.power"),
     FormField("express_sharing", "option_settings.ecs_express.services_sharing_alb"),
 )
+
+
+def per_service(field: FormField) -> bool:
+    """Whether `field` is a service's own (its workload and usage): an application has one per service, in
+    the services' forms (`service_form`), and the scenario's form keeps the rest."""
+    return field.path.startswith(("workload.", "usage."))
 
 
 def _belongs(field: FormField, kind: str | None) -> bool:
@@ -148,15 +155,18 @@ def _scenario_value(value: Any) -> Any:
     return plain(value) if isinstance(value, Decimal) else value
 
 
-def scenario_from_form(data: dict[str, Any]) -> dict[str, Any]:
-    """The contract's scenario from a valid form's cleaned data: each field that has a value, at its path.
+def scenario_from_form(data: dict[str, Any], *, services: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The contract's scenario from a valid form's cleaned data: each field that has a value, at its path;
+    with `services` (an application's, from their own forms), those instead of the workload and usage.
 
     Fields of another usage kind are left out (usage.replicas is "replicas" always on, "tasks_per_run" for
     scheduled runs), and so are option settings left at their declared default.
     """
-    kind = data["usage_kind"]
+    kind = data.get("usage_kind")
     scenario: dict[str, Any] = {}
     for field in FIELDS:
+        if services is not None and per_service(field):
+            continue
         if not _belongs(field, kind):
             continue
         value = data.get(field.name)
@@ -165,6 +175,8 @@ def scenario_from_form(data: dict[str, Any]) -> dict[str, Any]:
         if field.path.startswith("option_settings.") and value == field.spec.default:
             continue
         _put(scenario, field.path, _scenario_value(value))
+    if services is not None:
+        scenario["services"] = services
     return scenario
 
 
@@ -188,7 +200,10 @@ def query_from_scenario(scenario: dict[str, Any], *, submitted: bool = True) -> 
     params: list[tuple[str, str]] = [("submitted", "1")] if submitted else []
     usage = scenario.get("usage") or {}
     kind = usage.get("kind")
+    services = scenario.get("services")
     for field in FIELDS:
+        if isinstance(services, list) and per_service(field):
+            continue  # each service's own fields follow, in the services' forms
         if field.name == PEAK and kind == "hourly":
             value = max(usage["replicas_by_hour"]) if usage.get("replicas_by_hour") else None
         elif not _belongs(field, kind):
@@ -203,6 +218,8 @@ def query_from_scenario(scenario: dict[str, Any], *, submitted: bool = True) -> 
         if value is None:
             continue
         params += [(field.name, text) for text in _query_value(field, value)]
+    if isinstance(services, list):
+        params += services_query(s for s in services if isinstance(s, dict))
     return urlencode(params)
 
 
@@ -210,3 +227,72 @@ def split_list(text: str, *, numbers: bool) -> list[str]:
     """A list typed as text: separated by commas, semicolons or (for numbers) spaces."""
     pattern = r"[\s,;]+" if numbers else r"[,;]+"
     return [part.strip() for part in re.split(pattern, text.strip()) if part.strip()]
+
+
+def editable(scenario: dict[str, Any]) -> dict[str, Any]:
+    """A scenario as the comparison form edits it: a one-service scenario whose usage only the services'
+    forms can hold (Service Auto Scaling) becomes an application of that one service, priced the same way
+    (the engine prices such a usage as an application of one service named "app" already)."""
+    usage = scenario.get("usage")
+    if "services" in scenario or not isinstance(usage, dict) or usage.get("kind") in USAGE_MODELS:
+        return scenario
+    rest = {k: v for k, v in scenario.items() if k not in ("workload", "usage")}
+    return {**rest, "services": [{"name": "app", "workload": scenario.get("workload") or {}, "usage": usage}]}
+
+
+def form_leaves_out(scenario: dict[str, Any]) -> list[str]:
+    """The paths of what a scenario says that the comparison form has no field for: an "Edit" of it in the
+    form says these are left out, rather than dropping them quietly."""
+    from compute_advisor.estimates import service_form
+
+    missing: list[str] = []
+
+    def walk(tree: dict[str, Any], prefix: str, known: set[str], shown: str) -> None:
+        for key, value in tree.items():
+            path = f"{prefix}{key}"
+            if path in known:
+                continue
+            if isinstance(value, dict) and any(k.startswith(f"{path}.") for k in known):
+                walk(value, f"{path}.", known, shown)
+            else:
+                missing.append(f"{shown}{path}")
+
+    scenario = editable(scenario)
+    walk({k: v for k, v in scenario.items() if k != "services"}, "", {f.path for f in FIELDS}, "")
+    for index, service in enumerate(scenario.get("services") or []):
+        if isinstance(service, dict):
+            walk(service, "", {f.path for f in service_form.FIELDS}, f"services.{index}.")
+    return missing
+
+
+@dataclass(frozen=True)
+class FormEdit:
+    query: str  # the comparison URL's query, the form filled with the scenario
+    leaves_out: list[str]  # what the scenario says that the form has no field for
+
+
+def _editable_shape(data: Any) -> bool:
+    """Whether decoded JSON has the shape the form can be filled from (it may still be invalid: the form
+    then shows each error beside its field)."""
+    if not isinstance(data, dict):
+        return False
+    services = data.get("services")
+    parts = [data] if services is None else services if isinstance(services, list) else None
+    if parts is None or len(parts) > MAX_SERVICES or not all(isinstance(p, dict) for p in parts):
+        return False
+    for part in parts:
+        usage = part.get("usage")
+        if not isinstance(part.get("workload", {}), dict | None) or not isinstance(usage, dict | None):
+            return False
+        if isinstance(usage, dict) and not isinstance(usage.get("policy", {}), dict | None):
+            return False
+    return True
+
+
+def form_edit(data: Any) -> FormEdit | None:
+    """How the comparison form edits a scenario (an application page's "Edit"), or None when its shape is
+    not one the form can hold."""
+    if not _editable_shape(data):
+        return None
+    scenario = editable(data)
+    return FormEdit(query=query_from_scenario(scenario), leaves_out=form_leaves_out(scenario))

@@ -25,12 +25,13 @@ from compute_advisor.comparison.prices import rate_hint
 from compute_advisor.comparison.service import comparison_get, comparison_regions
 from compute_advisor.engine import ScenarioError, parse_scenario, price_keys
 from compute_advisor.engine.catalog import default_catalog
+from compute_advisor.estimates import service_form
 from compute_advisor.estimates.forms import (
     DEFAULTS,
+    BoundScenario,
     ImportForm,
     ScenarioForm,
-    ScenarioFormBase,
-    form_data_with_defaults,
+    bind_scenario,
 )
 from compute_advisor.estimates.imports import ImportProblem, import_application
 from compute_advisor.estimates.imports.common import MAX_BYTES as MAX_IMPORT_BYTES
@@ -43,8 +44,9 @@ from compute_advisor.estimates.page_cache import (
     with_visitor_token,
 )
 from compute_advisor.estimates.presentation import priced_for, rows
-from compute_advisor.estimates.scenario_form import field_for, query_from_scenario, scenario_from_form
+from compute_advisor.estimates.scenario_form import editable, form_edit, query_from_scenario
 from compute_advisor.estimates.selectors import scenario_by_token, scenario_get_for, scenario_list_for
+from compute_advisor.estimates.service_form import MAX_SERVICES, edited_query
 from compute_advisor.estimates.services import scenario_save, scenario_sharing, scenario_update
 from compute_advisor.lib.bounded_input import load_json
 from compute_advisor.lib.limits import client_key, take
@@ -58,16 +60,13 @@ def _regions(snapshot: PriceSnapshot | None) -> list[str] | None:
     return price_snapshot_regions(snapshot=snapshot) if snapshot else None
 
 
-def _priced(form: ScenarioFormBase, snapshot: PriceSnapshot) -> dict[str, Any]:
-    """Run a valid form through the engine; engine errors go beside their fields."""
-    data = scenario_from_form(form.cleaned_data)
+def _priced(bound: BoundScenario, snapshot: PriceSnapshot) -> dict[str, Any]:
+    """Run a valid form (and its services' forms) through the engine; engine errors go beside their fields."""
+    data = bound.scenario_data()
     try:
         comparison = comparison_get(scenario=parse_scenario(data), snapshot=snapshot)
     except ScenarioError as exc:
-        for path, problems in exc.errors.items():
-            name = field_for(path, data["usage"]["kind"])
-            for problem in problems:
-                form.add_error(name if name in form.fields else None, problem)
+        bound.add_engine_errors(exc.errors, data)
         return {}
     return {
         "result": comparison.result,
@@ -82,33 +81,41 @@ def _priced(form: ScenarioFormBase, snapshot: PriceSnapshot) -> dict[str, Any]:
 
 def _compare_context(query: QueryDict, snapshot: PriceSnapshot | None) -> dict[str, Any]:
     regions = _regions(snapshot)
-    if query.get("submitted"):
-        form = ScenarioForm(form_data_with_defaults(query), regions=regions)
-    else:
-        form = ScenarioForm(initial={**DEFAULTS, **query.dict()}, regions=regions)
+    bound = bind_scenario(query, regions=regions, unsubmitted_unbound=True)
+    form = bound.form
     region = str(form["region"].value() or DEFAULTS["region"])
     ipv4 = rate_hint(snapshot, region, price_keys.PUBLIC_IPV4_IN_USE)
     if ipv4:
         form.fields["public_ipv4"].help_text += f" Each address: {ipv4}."
-    context: dict[str, Any] = {"form": form, "snapshot": snapshot}
-    if snapshot is not None and form.is_bound and form.is_valid():
-        if form.cleaned_data.get("profile") and not form.data.get("profile"):
+    context: dict[str, Any] = {"form": form, "services": bound.services, "snapshot": snapshot}
+    if bound.services is not None:
+        context["services_full"] = bound.services.total_form_count() >= MAX_SERVICES
+    if snapshot is not None and form.is_bound and bound.is_valid():
+        if bound.services is None and form.cleaned_data.get("profile") and not form.data.get("profile"):
             # A preset filled the profile: show its values, so the grid and the URL can be edited from here.
             shown = dict(form.data)  # the defaults-filled copy this view made, never the request's own query
             shown["profile"] = " ".join(str(v) for v in form.cleaned_data["profile"])
             form.data = shown
-        context.update(_priced(form, snapshot))
+        context.update(_priced(bound, snapshot))
+    if form.is_bound and "result" not in context:
+        context["service_errors"] = bound.service_errors()
     return context
 
 
 def compare(request: HttpRequest) -> HttpResponse:
+    edited = edited_query(request.GET)
+    if edited is not None:
+        # "Add a service" or "Remove": the same comparison with one more, or fewer, services, at its own URL
+        # (so the address bar and a shared link always say what the page shows).
+        return redirect(f"{reverse('estimates:compare')}?{urlencode(edited)}#services")
     snapshot = price_snapshot_active()
     if snapshot is None:
         messages.error(request, "No price snapshot is loaded yet: run `python manage.py load_seed_prices`.")
         body = render_to_string(COMPARE_BODY, _compare_context(request.GET, None), request=request)
         return render(request, "estimates/compare.html", {"body": body, "snapshot": snapshot})
 
-    key = page_key("compare", request.GET, snapshot, ["submitted", *ScenarioForm.base_fields])
+    services = [key for key in request.GET if key.startswith(f"{service_form.PREFIX}-")]
+    key = page_key("compare", request.GET, snapshot, ["submitted", *ScenarioForm.base_fields, *services])
     client = client_key(request)
 
     def render_body() -> tuple[str, bool]:
@@ -132,17 +139,20 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 def compare_regions(request: HttpRequest) -> HttpResponse:
     snapshot = price_snapshot_active()
-    form = ScenarioForm(form_data_with_defaults(request.GET), regions=_regions(snapshot))
+    bound = bind_scenario(request.GET, regions=_regions(snapshot))
+    form = bound.form
     context: dict[str, Any] = {"form": form, "snapshot": snapshot, "query": request.GET.urlencode()}
-    if snapshot is not None and form.is_valid():
+    if snapshot is not None and bound.is_valid():
         try:
-            scenario = parse_scenario(scenario_from_form(form.cleaned_data))
+            scenario = parse_scenario(bound.scenario_data())
         except ScenarioError as exc:
             context["errors"] = exc.errors
         else:
             table = comparison_regions(scenario=scenario, snapshot=snapshot)
             labels = {code: default_catalog().labels.get(code, code) for code in scenario.options}
             context.update({"table": table, "labels": labels, "figure": chart_figures.regions(table, labels)})
+    elif bound.services is not None:
+        context["errors"] = bound.error_lists()
     return render(request, "estimates/regions.html", context)
 
 
@@ -196,7 +206,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
             "rows": rows(result),
             "priced_for": priced_for(result),
             "figures": figures_for(comparison),
-            "reprice_query": query_from_scenario(saved.scenario),
+            "reprice_query": query_from_scenario(editable(saved.scenario)),
             "newer_prices": active is not None and active.pk != saved.snapshot_id,
             "is_owner": request.user.is_authenticated and saved.owner_id == request.user.pk,
         },
@@ -264,7 +274,10 @@ def application(request: HttpRequest) -> HttpResponse:
         problems = ["No price snapshot is loaded yet: run `python manage.py load_seed_prices`."]
     else:
         try:
-            comparison = comparison_get(scenario=parse_scenario(load_json(text)), snapshot=snapshot, with_sweep=False)
+            data = load_json(text)
+            # "Edit": the comparison form with these services filled in, beside their fields any errors.
+            context["edit"] = form_edit(data)
+            comparison = comparison_get(scenario=parse_scenario(data), snapshot=snapshot, with_sweep=False)
         except ScenarioError as exc:
             problems = exc.lines()
         except ValueError as exc:
@@ -278,7 +291,7 @@ def application(request: HttpRequest) -> HttpResponse:
                     "priced_for": priced_for(result),
                     "figures": figures_for(comparison),
                     # Numbers come back as the decimal strings the contract also takes (never a float's value).
-                    "text": json.dumps(load_json(text), indent=2, default=str),
+                    "text": json.dumps(data, indent=2, default=str),
                 }
             )
     context["problems"] = problems

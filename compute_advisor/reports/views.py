@@ -14,8 +14,7 @@ from django.views.decorators.http import require_POST
 
 from compute_advisor.comparison.service import SnapshotPricer
 from compute_advisor.engine import ScenarioError
-from compute_advisor.estimates.forms import ScenarioForm, form_data_with_defaults
-from compute_advisor.estimates.scenario_form import scenario_from_form
+from compute_advisor.estimates.forms import bind_scenario
 from compute_advisor.estimates.selectors import scenario_by_token
 from compute_advisor.lib.limits import Refused, client_key
 from compute_advisor.reports.builder import Report, report_csv, report_for, report_json, report_pdf
@@ -58,10 +57,10 @@ def comparison_report(request: HttpRequest, fmt: str) -> HttpResponse:
     snapshot = price_snapshot_active()
     if snapshot is None:
         return JsonResponse({"errors": {"": ["no price snapshot is loaded"]}}, status=503)
-    form = ScenarioForm(form_data_with_defaults(request.GET), regions=price_snapshot_regions(snapshot=snapshot))
-    if not form.is_valid():
-        return JsonResponse({"errors": {k: [str(e) for e in v] for k, v in form.errors.items()}}, status=400)
-    data = scenario_from_form(form.cleaned_data)
+    bound = bind_scenario(request.GET, regions=price_snapshot_regions(snapshot=snapshot))
+    if not bound.is_valid():
+        return JsonResponse({"errors": bound.error_lists()}, status=400)
+    data = bound.scenario_data()
     try:
         report = report_for(scenario_data=data, snapshot=snapshot)
     except ScenarioError as exc:

@@ -121,21 +121,35 @@ def _percent_less(cheaper: Decimal, dearer: Decimal) -> int:
     return int(((dearer - cheaper) / dearer * 100).to_integral_value()) if dearer else 0
 
 
-def describe_usage(answers: Answers) -> str:
-    if answers.workload == "batch":
-        return f"{answers.replicas} task{'s' if answers.replicas > 1 else ''} for {answers.minutes_per_run} minutes"
-    if answers.workload == "server":
+def _part_usage(part: Any) -> str:
+    if part.workload == "batch":
+        return f"{part.replicas} task{'s' if part.replicas > 1 else ''} for {part.minutes_per_run} minutes"
+    if part.workload == "server":
         return "one server"
-    steady = "steady " if answers.pattern == "steady" else "peak "
-    return f"{answers.replicas} {steady}replica{'s' if answers.replicas > 1 else ''}"
+    steady = "steady " if part.pattern == "steady" else "peak "
+    return f"{part.replicas} {steady}replica{'s' if part.replicas > 1 else ''}"
+
+
+def describe_usage(answers: Answers, *, sizes: bool = False) -> str:
+    """ "3 steady replicas", or for several services each one's: "web (3 peak replicas) and worker (1 ...)";
+    with `sizes`, each one's vCPU and memory too."""
+    if not answers.several:
+        return _part_usage(answers)
+
+    def size(part: Any) -> str:
+        return f"{part.vcpu.normalize():f} vCPU, {part.memory_gib.normalize():f} GiB, " if sizes else ""
+
+    each = [f"{part.name} ({size(part)}{_part_usage(part)})" for part in answers.parts]
+    return each[0] if len(each) == 1 else f"{', '.join(each[:-1])} and {each[-1]}"
 
 
 def cheaper_than(answers: Answers, cheaper: Assessment, dearer: Assessment) -> str:
     """ "at 12 steady replicas it costs 41 % less than ..." with both monthly figures."""
     low, high = cheaper.monthly_cost, dearer.monthly_cost
     assert low is not None and high is not None
+    at = "for" if answers.several else "at"
     return (
-        f"at {describe_usage(answers)} it costs {_percent_less(low, high)} % less than {dearer.label} "
+        f"{at} {describe_usage(answers)} it costs {_percent_less(low, high)} % less than {dearer.label} "
         f"(${low:,.2f} against ${high:,.2f} a month)"
     )
 
@@ -177,6 +191,8 @@ def what_would_change(
     answers: Answers, scenario: Scenario, pricer: Pricer, winner: Assessment, runner_up: Assessment
 ) -> list[str]:
     """Crossing points between the two leaders, and what next year's growth would do to their costs."""
+    if scenario.is_application:
+        return []  # the break-even sweep and the growth question vary one service's replicas
     pair = scenario.model_copy(update={"options": [winner.option, runner_up.option]})
     changes = [c.sentence for c in pricer.crossings(pair)]
     if answers.replicas_next_year and answers.replicas_next_year != answers.replicas and answers.workload != "server":

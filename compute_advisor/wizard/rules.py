@@ -74,7 +74,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "long_requests",
-        lambda a: a.long_requests and a.workload == "web",
+        lambda a: a.long_requests and "web" in a.kinds,
         {"app_runner": EXCLUDE},
         "App Runner ends any request after 120 seconds",
     ),
@@ -86,13 +86,13 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "lightsail_scale",
-        lambda a: max(a.replicas, a.replicas_next_year or 0) > LIGHTSAIL_MAX_NODES,
+        lambda a: max(a.peak_replicas, a.replicas_next_year or 0) > LIGHTSAIL_MAX_NODES,
         {"lightsail_container": EXCLUDE},
         f"a Lightsail container service stops at {LIGHTSAIL_MAX_NODES} nodes",
     ),
     Rule(
         "batch_not_for_web_services",
-        lambda a: a.workload == "batch",
+        lambda a: a.kinds == {"batch"},
         {
             "ecs_express": EXCLUDE,
             "app_runner": EXCLUDE,
@@ -146,27 +146,40 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "autoscaling",
-        lambda a: a.pattern in ("daily_peaks", "spiky") and a.workload != "batch",
+        lambda a: a.has_peaks,
         {"lightsail_instance": -25, "lightsail_container": -20, "fargate": 10, "ecs_express": 10, "app_runner": 5},
         "the load has peaks: {option}",
     ),
     Rule(
         "mostly_idle",
-        lambda a: a.pattern == "mostly_idle" and a.workload == "web",
+        lambda a: a.mostly_idle_web,
         {"app_runner": 15, "fargate": 5},
         "the service is mostly idle: {option}",
     ),
     Rule(
         "whole_server",
-        lambda a: a.workload == "server",
+        lambda a: "server" in a.kinds,
         {"lightsail_instance": 25, "ecs_ec2": 5, "lightsail_container": -10},
         "you want a whole server (a VPS): {option}",
     ),
     Rule(
         "many_servers",
-        lambda a: a.workload in ("web", "worker") and a.replicas > 4,
+        lambda a: a.running_replicas > 4,
         {"lightsail_instance": -30},
         "{option}: every replica is a separate server, deployed to and updated by hand, with no orchestration",
+    ),
+    # An application of several services (the wizard asks about each).
+    Rule(
+        "several_services",
+        lambda a: len(a.parts) > 1,
+        {"ecs_ec2": 5, "fargate": 5, "ecs_express": 5, "lightsail_instance": -20},
+        "several services: {option}",
+    ),
+    Rule(
+        "jobs_beside_services",
+        lambda a: "batch" in a.kinds and len(a.kinds) > 1,
+        {"fargate": 10, "ecs_ec2": 5, "beanstalk": -10, "lightsail_instance": -10, "lightsail_container": -10},
+        "a scheduled job beside the services: {option}",
     ),
     Rule(
         "fast_startup",
@@ -187,6 +200,8 @@ GOOD = {
     "fast_startup": "instances already running take new tasks in seconds",
     "container_experts": "the team can use every knob it offers",
     "team_patches": "the team already patches servers",
+    "several_services": "it runs every service of the application together, behind one shared load balancer",
+    "jobs_beside_services": "its scheduled job runs as tasks of the same cluster, billed only while they run",
 }
 BAD = {
     "many_servers": "every replica would be a separate server to deploy to and update by hand",
@@ -197,4 +212,6 @@ BAD = {
     "batch_not_for_web_services": "it keeps running between runs",
     "fast_startup": "new capacity takes tens of seconds or more to start",
     "vpc_control": "it does not give you full control of the VPC",
+    "several_services": "each service would be servers of its own, deployed to and updated by hand",
+    "jobs_beside_services": "its scheduled job keeps capacity running between runs",
 }

@@ -15,9 +15,19 @@ def answers_initial(session: Any) -> dict[str, Any]:
     return {**Answers().to_dict(), **session.get(SESSION_KEY, {})}
 
 
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
 def answers_store(session: Any, cleaned: dict[str, Any]) -> None:
     answers = session.get(SESSION_KEY, {})
-    answers.update({k: (format(v, "f") if isinstance(v, Decimal) else v) for k, v in cleaned.items()})
+    answers.update({k: _jsonable(v) for k, v in cleaned.items()})
     session[SESSION_KEY] = answers
 
 

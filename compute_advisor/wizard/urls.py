@@ -7,5 +7,6 @@ app_name = "wizard"
 urlpatterns = [
     path("", views.start, name="start"),
     path("step/<int:step>/", views.step, name="step"),
+    path("services/", views.services, name="services"),
     path("result/", views.result, name="result"),
 ]

@@ -13,19 +13,25 @@ from django.urls import reverse
 from compute_advisor.comparison.service import SnapshotPricer
 from compute_advisor.engine import ScenarioError
 from compute_advisor.estimates.scenario_form import query_from_scenario
-from compute_advisor.wizard.forms import STEPS
-from compute_advisor.wizard.recommend import recommend
+from compute_advisor.wizard.forms import STEP_NUMBERS, step_form_class, step_plan
+from compute_advisor.wizard.recommend import describe_usage, recommend
 from compute_advisor.wizard.session import answers_forget, answers_from_session, answers_initial, answers_store
 from pricing.selectors import price_snapshot_active, price_snapshot_regions
 
 
-def _form(step: int, request: HttpRequest, data: Any = None) -> Any:
-    form_class = STEPS[step - 1]
+def _form(name: str, request: HttpRequest, data: Any = None) -> Any:
+    form_class = step_form_class(name)
     kwargs: dict[str, Any] = {"initial": answers_initial(request.session)}
     if form_class.__name__ == "ConstraintsStep":
         snapshot = price_snapshot_active()
         kwargs["regions"] = price_snapshot_regions(snapshot=snapshot) if snapshot else None
     return form_class(data, **kwargs)
+
+
+def _url(name: str) -> str:
+    if name == "services":
+        return reverse("wizard:services")
+    return reverse("wizard:step", args=[STEP_NUMBERS[name]])
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -35,29 +41,44 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 def step(request: HttpRequest, step: int) -> HttpResponse:
-    if not 1 <= step <= len(STEPS):
+    names = {number: name for name, number in STEP_NUMBERS.items()}
+    if step not in names:
         raise Http404("No such step")
+    return _step(request, names[step])
+
+
+def services(request: HttpRequest) -> HttpResponse:
+    """The services of an application, one form each, asked after the workload step says "several"."""
+    return _step(request, "services")
+
+
+def _step(request: HttpRequest, name: str) -> HttpResponse:
     if request.method == "POST":
-        form = _form(step, request, request.POST)
+        form = _form(name, request, request.POST)
         going_back = "back" in request.POST
         if form.is_valid():
             answers_store(request.session, form.cleaned_data)
         elif not going_back:
-            return render(request, "wizard/step.html", _context(step, form))
+            return render(request, "wizard/step.html", _context(name, form, request))
+        # The plan after this step's answers: "several services" on the first step adds the services step.
+        plan = step_plan(answers_initial(request.session))
+        index = plan.index(name) if name in plan else 0
         if going_back:
-            return redirect("wizard:step", step=max(step - 1, 1))
-        if step == len(STEPS):
+            return redirect(_url(plan[max(index - 1, 0)]))
+        if index + 1 >= len(plan):
             return redirect("wizard:result")
-        return redirect("wizard:step", step=step + 1)
-    return render(request, "wizard/step.html", _context(step, _form(step, request)))
+        return redirect(_url(plan[index + 1]))
+    return render(request, "wizard/step.html", _context(name, _form(name, request), request))
 
 
-def _context(step: int, form: Any) -> dict[str, Any]:
+def _context(name: str, form: Any, request: HttpRequest) -> dict[str, Any]:
+    plan = step_plan(answers_initial(request.session))
+    position = plan.index(name) + 1 if name in plan else 1
     return {
         "form": form,
-        "step": step,
-        "steps": [s.title for s in STEPS],
-        "total": len(STEPS),
+        "step": position,
+        "steps": [step_form_class(n).title for n in plan],
+        "total": len(plan),
     }
 
 
@@ -68,6 +89,9 @@ def result(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     try:
         answers = answers_from_session(request.session)
+        if answers.shape == "several" and not answers.services:
+            messages.info(request, "Tell the wizard about each of the services first.")
+            return redirect("wizard:services")
         recommendation = recommend(answers, SnapshotPricer(snapshot))
     except ScenarioError as exc:
         messages.error(request, "Some answers do not fit together: " + "; ".join(exc.lines()))
@@ -81,5 +105,7 @@ def result(request: HttpRequest) -> HttpResponse:
             "compare_url": f"{reverse('estimates:compare')}?{query_from_scenario(recommendation.scenario)}#results",
             "scenario_json": json.dumps(recommendation.scenario),
             "snapshot": snapshot,
+            "services_text": describe_usage(answers, sizes=True),
+            "last_step_url": _url(step_plan(answers_initial(request.session))[-1]),
         },
     )

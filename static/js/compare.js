@@ -2,7 +2,8 @@
 (function () {
   "use strict";
   const form = document.querySelector(".scenario-form");
-  if (!form) return;
+  // An application's services show their usage's fields by CSS alone; this is the one-service form's.
+  if (!form || !form.querySelector("input[name=usage_kind]")) return;
   const kinds = form.querySelectorAll("input[name=usage_kind]");
   const scheduled = form.querySelector(".usage-scheduled");
   // Scheduled runs count their tasks in their own field: the replicas belong to always-on and hourly.
