@@ -16,6 +16,7 @@ limit, and parsed with `json`. The feed has no date of its own, so the rows are 
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -71,7 +72,8 @@ def read_feed(url: str, *, max_bytes: int = MAX_FEED_BYTES, deadline_seconds: fl
                 if time.monotonic() - started > deadline_seconds:
                     raise SourceUnavailable(f"{url}: the download took more than {deadline_seconds:g} s")
                 chunks.append(chunk)
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+    # A connection cut mid-answer (http.client.IncompleteRead) is as worth retrying as one never made.
+    except (urllib.error.URLError, http.client.HTTPException, TimeoutError, ConnectionError) as exc:
         raise SourceUnavailable(f"{url}: {exc}") from exc
     return b"".join(chunks)
 

@@ -291,3 +291,18 @@ def test_without_a_snapshot_figure_the_bundled_copy_is_named():
     (spot_line,) = [line for line in result.line_items if line.description.startswith("Spot group: EC2 ")]
     assert "(from the bundled copy of 2025-06-28)" in spot_line.description
     assert any("(from the bundled copy of 2025-06-28)" in w for w in result.warnings)
+
+
+def test_a_snapshot_figure_for_another_type_is_never_used():
+    seed = book()
+    first = option(estimate(scenario({"kind": "always_on", "replicas": 10}, ecs_ec2=EC2_SPLIT), seed), "ecs_ec2")
+    spot_type = {g["provider"]: g for g in first.configuration["capacity_providers"]}["spot"]["instance_type"]
+    # Another type of the region with a figure in the snapshot (a saving of 1%, so it never becomes the cheaper).
+    other = next(name for name in default_catalog().spot_advice("us-east-1") if name != spot_type)
+    row = Price(usd=Decimal(1), unit="Percent", attributes={"interruption_band": "<5%", "read_on": "2026-01-05"})
+    us_east_1 = seed.with_prices({price_keys.EC2_SPOT_SAVING.at(other): row})
+    result = option(estimate(scenario({"kind": "always_on", "replicas": 10}, ecs_ec2=EC2_SPLIT), us_east_1), "ecs_ec2")
+    group = {g["provider"]: g for g in result.configuration["capacity_providers"]}["spot"]
+    assert group["instance_type"] == spot_type
+    assert group["spot_advisor"] == "the bundled copy of 2025-06-28"
+    assert result.monthly_cost == first.monthly_cost
