@@ -293,6 +293,11 @@ if PRICE_REFRESH_SOURCE not in {"bulk", "query"}:
     raise ImproperlyConfigured(f"PRICE_REFRESH_SOURCE must be bulk or query; got {PRICE_REFRESH_SOURCE!r}")
 PRICING_BULK_BASE_URL = env_str("PRICING_BULK_BASE_URL", "https://pricing.us-east-1.amazonaws.com")
 PRICING_QUERY_ENDPOINT_REGION = env_str("PRICING_QUERY_ENDPOINT_REGION", "us-east-1")
+# The EC2 Spot Instance Advisor's public feed, which a refresh's EC2-SpotAdvisor parts read (a mirror, or a
+# file:// copy on an air-gapped install, works the same).
+PRICING_SPOT_ADVISOR_URL = env_str(
+    "PRICING_SPOT_ADVISOR_URL", "https://spot-bid-advisor.s3.amazonaws.com/spot-advisor-data.json"
+)
 # The daily refresh runs when AWS credentials are configured (or PRICE_REFRESH_SCHEDULE=1 says so).
 PRICE_REFRESH_HOUR_UTC = env_int("PRICE_REFRESH_HOUR_UTC", 4, minimum=0)
 PRICE_REFRESH_SCHEDULE = env_bool(

@@ -8,6 +8,9 @@ os.environ.setdefault("API_ANON_RATE", "1000000/minute")
 
 from compute_advisor.settings import *  # noqa: F403
 
+# Tests never reach AWS: a refresh that reads every part gets a closed port for the Spot Advisor's feed (the
+# tests that read it serve a fixture locally and set their own URL).
+PRICING_SPOT_ADVISOR_URL = "http://127.0.0.1:9/spot-advisor-data.json"
 # Tests roll back the database between them: a remembered snapshot could be one that no longer exists.
 ACTIVE_SNAPSHOT_MEMO_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,4 +1,5 @@
-"""The fetcher a refresh part uses, by source: a local offer file, the Bulk API, or the Query API."""
+"""The fetcher a refresh part uses, by source: a local offer file, the Bulk API, or the Query API; and, for
+the Spot Instance Advisor's part, its public feed whatever the refresh's source (the Price List has no Spot)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from pricing.sources.savings_plans import (
     fetch_savings_plans_bulk,
     rows_from_savings_plan_file,
 )
+from pricing.sources.spot_advisor import SERVICE_CODE as SPOT_ADVISOR
+from pricing.sources.spot_advisor import fetch_spot_advisor
 
 
 def savings_plans_client() -> object:
@@ -33,6 +36,8 @@ def fetch_part(
     part: PriceRefreshPart, tally: Tally, progress: Callable[[int], None]
 ) -> tuple[SourceRef, list[PriceRow]]:
     source = part.refresh.source
+    if part.service_code == SPOT_ADVISOR:
+        return fetch_spot_advisor(settings.PRICING_SPOT_ADVISOR_URL, region=part.region, tally=tally, progress=progress)
     if part.service_code == SAVINGS_PLANS:
         if part.offer_file:
             return rows_from_savings_plan_file(part.offer_file, region=part.region, tally=tally, progress=progress)

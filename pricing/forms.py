@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from pricing.price_list_items import SERVICES
+from pricing.refresh import SERVICES
 from pricing.selectors import price_snapshots_servable
 
 
@@ -17,7 +17,8 @@ class RefreshForm(forms.Form):
     services = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         choices=[(s, s) for s in SERVICES],
-        help_text="Price List services to refresh; the rest are carried over from the active snapshot.",
+        help_text="Price List services (and EC2-SpotAdvisor, the EC2 Spot Instance Advisor's feed) to refresh; "
+        "the rest are carried over from the active snapshot.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

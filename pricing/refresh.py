@@ -31,7 +31,7 @@ from django.utils import timezone
 from compute_advisor.engine import price_keys
 from pricing.models import Price, PriceRefresh, PriceRefreshPart, PriceSnapshot, PriceSource, RefreshFailure
 from pricing.normalize import Tally, rows_without_conflicts
-from pricing.price_list_items import SERVICES
+from pricing.price_list_items import SERVICES as PRICE_LIST_SERVICES
 from pricing.rows import PriceRow, SourceRef
 from pricing.selectors import price_refresh_last_work, price_refresh_stalled, price_snapshot_active
 from pricing.services import price_snapshot_activate, prices_insert
@@ -52,6 +52,11 @@ MIN_ROW_SHARE = 0.5
 # flagged (`carried_over_from` in their attributes) and counted on the part and in the snapshot's notes.
 MAX_REJECTED_SHARE = 0.01
 CARRIED_OVER = "carried_over_from"
+# The parts a refresh can have: the Price List's services, then the EC2 Spot Instance Advisor's feed (the
+# figures EC2 Spot rates are derived from, which the Price List lacks). A refresh reads all of them unless
+# told which; like every part, the Advisor's must succeed for the snapshot to be activated.
+SPOT_ADVISOR_SERVICE = price_keys.SPOT_ADVISOR_SERVICE
+SERVICES = (*PRICE_LIST_SERVICES, SPOT_ADVISOR_SERVICE)
 
 Fetcher = Callable[[PriceRefreshPart, Tally, Callable[[int], None]], tuple[SourceRef, list[PriceRow]]]
 
@@ -305,15 +310,17 @@ def refresh_part_fail(
     )
 
 
-def _expected_from_price_list(service_code: str, key: str) -> bool:
+def _expected_from_source(service_code: str, key: str) -> bool:
+    """Whether a refreshed part's source (the Price List, or the Spot Advisor's feed) should have brought it."""
     entry = price_keys.find(service_code, key)
-    return entry is not None and entry.source == price_keys.PRICE_LIST
+    return entry is not None and entry.source in price_keys.REFRESHED_SOURCES
 
 
 def _carry_over(snapshot: PriceSnapshot, previous: PriceSnapshot, fresh: set[tuple[str, str]]) -> tuple[int, int]:
     """Copy from the previous snapshot every price this refresh did not bring, with its source: (carried, of
-    them flagged). A price the Price List should have brought for a service and region this refresh read
-    (its source left it out, or gave it malformed) is flagged with the snapshot it came from."""
+    them flagged). A price the Price List (or the Spot Advisor's feed) should have brought for a service and
+    region this refresh read (its source left it out, or gave it malformed) is flagged with the snapshot it
+    came from."""
     have = set(snapshot.prices.values_list("service_code", "region", "key"))
     sources: dict[int, PriceSource] = {}
     flagged: dict[tuple[str, str], int] = {}
@@ -339,7 +346,7 @@ def _carry_over(snapshot: PriceSnapshot, previous: PriceSnapshot, fresh: set[tup
             if (price.service_code, price.region, price.key) in have:
                 continue
             where = (price.service_code, price.region)
-            if where in fresh and _expected_from_price_list(price.service_code, price.key):
+            if where in fresh and _expected_from_source(price.service_code, price.key):
                 # Not saved: prices_insert copies the attributes into the new snapshot's row.
                 price.attributes = {**(price.attributes or {}), CARRIED_OVER: previous.pk}
                 flagged[where] = flagged.get(where, 0) + 1
@@ -403,11 +410,11 @@ def refresh_finish(*, refresh: PriceRefresh) -> PriceRefresh:
                 rows = snapshot.prices.count()
                 snapshot.row_count = rows
                 snapshot.notes = (
-                    f"Fresh from the AWS Price List: {', '.join(f'{s} {r}' for s, r in sorted(fresh))}. "
-                    f"{carried} prices carried over from snapshot #{previous.pk if previous else '-'}"
+                    _fresh_notes(fresh)
+                    + f"{carried} prices carried over from snapshot #{previous.pk if previous else '-'}"
                     + (
-                        f", {flagged} of them ones the Price List should have brought for a refreshed service and "
-                        f"region (flagged {CARRIED_OVER})."
+                        f", {flagged} of them ones their source (the Price List, or the Spot Advisor's feed) should "
+                        f"have brought for a refreshed service and region (flagged {CARRIED_OVER})."
                         if flagged
                         else "."
                     )
@@ -424,6 +431,17 @@ def refresh_finish(*, refresh: PriceRefresh) -> PriceRefresh:
             logger.warning("refresh #%s failed: %s", locked.pk, exc)
     refresh.refresh_from_db()
     return refresh
+
+
+def _fresh_notes(fresh: set[tuple[str, str]]) -> str:
+    """What the snapshot read afresh, by source: "Fresh from the AWS Price List: AmazonECS us-east-1. "."""
+    listed = {
+        "the AWS Price List": sorted(p for p in fresh if p[0] != SPOT_ADVISOR_SERVICE),
+        "the EC2 Spot Instance Advisor's feed": sorted(p for p in fresh if p[0] == SPOT_ADVISOR_SERVICE),
+    }
+    return "".join(
+        f"Fresh from {source}: {', '.join(f'{s} {r}' for s, r in parts)}. " for source, parts in listed.items() if parts
+    )
 
 
 def _record_failure(refresh: PriceRefresh, *, error: str, failure: str) -> int:

@@ -50,7 +50,11 @@ class Check:
 
 
 # Set per test run: the address of a port nothing listens on, so that a refresh cannot reach the network.
-OFFLINE = {"PRICING_BULK_BASE_URL": "http://127.0.0.1:{closed_port}", "AWS_EC2_METADATA_DISABLED": "true"}
+OFFLINE = {
+    "PRICING_BULK_BASE_URL": "http://127.0.0.1:{closed_port}",
+    "PRICING_SPOT_ADVISOR_URL": "http://127.0.0.1:{closed_port}/spot-advisor-data.json",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
 CHECKS = [
     # Set-up commands the README gives (the here-documents) run first, whatever their place in it.
     Check(r"^cat > (scenario|answers)\.json <<'JSON'\n"),
@@ -85,6 +89,12 @@ CHECKS = [
     ),
     Check(
         r"^\.venv/bin/python manage\.py refresh_prices --region eu-west-1 --service AmazonECS$",
+        env=OFFLINE,
+        returncode=1,
+        output="the active snapshot is unchanged",
+    ),
+    Check(
+        r"^\.venv/bin/python manage\.py refresh_prices --service EC2-SpotAdvisor +# ",
         env=OFFLINE,
         returncode=1,
         output="the active snapshot is unchanged",

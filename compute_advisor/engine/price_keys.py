@@ -6,8 +6,10 @@ for, a family of keys as a pattern (`BoxUsage:<instance type>`), with:
 - its unit, as price snapshots store it;
 - `options`: the options whose bills use it; their catalog pages list it;
 - `required`: a refresh refuses a snapshot that lacks it for a region it refreshed;
-- `source`: `price_list` when a refresh takes it from the AWS Price List, `carried` when no Price List file
-  has it (Lightsail's monthly plans, Spot rates, Step Functions) and a refresh carries it over unchanged;
+- `source`: `price_list` when a refresh takes it from the AWS Price List, `spot_advisor` when a refresh takes
+  it from the EC2 Spot Instance Advisor's public feed (a part of its own, `SPOT_ADVISOR_SERVICE`), `carried`
+  when no source a refresh reads has it (Lightsail's monthly plans, Spot rates, Step Functions) and a refresh
+  carries it over unchanged. A refresh that does not read a price's source carries it over too;
 - `savings_plans`: Compute Savings Plans discount it, so the engine also looks up
   `ComputeSavingsPlans` `<term>:<service code>:<key>` (entries derived below).
 
@@ -23,7 +25,15 @@ from dataclasses import dataclass, field
 from functools import cache
 
 PRICE_LIST = "price_list"
+SPOT_ADVISOR = "spot_advisor"
 CARRIED = "carried"
+# The sources a refresh reads: a price of one of them that a refreshed part did not bring is flagged when it is
+# carried over in its place.
+REFRESHED_SOURCES = (PRICE_LIST, SPOT_ADVISOR)
+# The service code of the Spot Instance Advisor's figures in a snapshot. It has a hyphen because AWS Price List
+# offer codes never do (they are letters and digits: AmazonEC2, AWSELB, AWSDataTransfer, ...), so no offer
+# AWS adds can ever share it and be read, or carried over, as Advisor figures.
+SPOT_ADVISOR_SERVICE = "EC2-SpotAdvisor"
 SAVINGS_PLANS_SERVICE = "ComputeSavingsPlans"
 SAVINGS_PLAN_TERMS = ("1y", "3y")
 
@@ -108,6 +118,19 @@ EC2_SPOT_INSTANCE = PriceKey(
     "EC2 Spot instance hour, Linux (Spot prices are not in the Price List)",
     EC2_OPTIONS,
     source=CARRIED,
+    on_service_page=False,
+)
+# The Spot Instance Advisor's average saving of a Linux type against On-Demand in the region, in percent (the
+# row's usd holds the figure), with its interruption band in the row's attributes (`interruption_band`) and
+# the day the feed was read (`read_on`). Where a snapshot has no Spot rate for a type, the engine derives one
+# from it; without it, from the engine's bundled copy of the feed (`engine/data/ec2-spot-advisor.csv`).
+EC2_SPOT_SAVING = PriceKey(
+    SPOT_ADVISOR_SERVICE,
+    "SpotSaving:<instance type>",
+    "Percent",
+    "EC2 Spot Instance Advisor: a Linux type's average Spot saving against On-Demand, in percent",
+    EC2_OPTIONS,
+    source=SPOT_ADVISOR,
     on_service_page=False,
 )
 # Surplus CPU credits of a T-family instance in unlimited mode (T2, T3, T3a, T4g), per vCPU-hour, by family and
@@ -332,6 +355,7 @@ EVENTBRIDGE_SCHEDULER_INVOCATIONS = PriceKey(
 _DECLARED = (
     EC2_INSTANCE,
     EC2_SPOT_INSTANCE,
+    EC2_SPOT_SAVING,
     EC2_CPU_CREDITS,
     EBS_GP3,
     EBS_GP2,

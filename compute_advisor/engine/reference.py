@@ -112,15 +112,19 @@ class InstanceType:
         return None if self.memory_mib is None else Decimal(self.memory_mib) / 1024
 
 
+SPOT_ADVISOR_DATE = "2025-06-28"  # the date of the feed's copy in data/ec2-spot-advisor.csv
+BUNDLED_SPOT_ADVICE = f"the bundled copy of {SPOT_ADVISOR_DATE}"
+
+
 @dataclass(frozen=True)
 class SpotAdvice:
     """What AWS's Spot Instance Advisor says of one Linux instance type in one region."""
 
-    saving_percent: int  # the average saving against On-Demand
+    saving_percent: int | Decimal  # the average saving against On-Demand
     interruption_band: str  # how often instances were interrupted in the last month: "<5%" ... ">20%"
-
-
-SPOT_ADVISOR_DATE = "2025-06-28"  # the date of the feed's copy in data/ec2-spot-advisor.csv
+    # Which copy of the Advisor's feed said so, with its date, as a line item names it: this module's bundled
+    # copy, or the one a refresh read into the price snapshot (`engine.options.ec2.spot_advice`).
+    source: str = BUNDLED_SPOT_ADVICE
 
 
 @dataclass(frozen=True)

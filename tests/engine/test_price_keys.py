@@ -187,7 +187,7 @@ def test_each_key_has_one_entry_and_names_known_options():
         assert [k for k in PRICE_KEYS if k.matches(*sample)] == [entry]
         assert entry.options, entry
         assert set(entry.options) <= set(OPTION_CODES), entry
-        assert entry.source in {price_keys.PRICE_LIST, price_keys.CARRIED}
+        assert entry.source in {price_keys.PRICE_LIST, price_keys.SPOT_ADVISOR, price_keys.CARRIED}
         assert entry.unit
         assert entry.description
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compute_advisor.engine import estimate
+from compute_advisor.engine import Price, estimate, price_keys
 from compute_advisor.engine.catalog import default_catalog
 from compute_advisor.engine.money import cents
 from compute_advisor.engine.options.ecs_ec2_strategy import MIXED_WARNING
@@ -249,3 +249,60 @@ def test_a_strategy_ecs_would_refuse_is_invalid_input(settings, purchase, messag
     said = " ".join(m for messages in raised.value.errors.values() for m in messages)
     assert message in said
     assert all(path.startswith("option_settings.") for path in raised.value.errors)
+
+
+def test_a_snapshots_own_spot_advisor_figure_is_preferred_to_the_bundled_copy():
+    seed = book()
+    first = option(estimate(scenario({"kind": "always_on", "replicas": 10}, ecs_ec2=EC2_SPLIT), seed), "ecs_ec2")
+    spot_type = {g["provider"]: g for g in first.configuration["capacity_providers"]}["spot"]["instance_type"]
+    bundled = default_catalog().spot_advice("us-east-1")[spot_type]
+    # A figure a refresh read from the feed on another day, unlike the bundled one, for the same type in the
+    # same region: a larger saving (so that the type stays the cheapest) and another band.
+    saving, band = Decimal(bundled.saving_percent + 7), ">20%" if bundled.interruption_band != ">20%" else "<5%"
+    snapshot_row = Price(
+        usd=saving,
+        unit="Percent",
+        source="spot-advisor-us-east-1-2026-01-05",
+        attributes={"interruption_band": band, "interruption_range": 4, "read_on": "2026-01-05"},
+    )
+    us_east_1 = seed.with_prices({price_keys.EC2_SPOT_SAVING.at(spot_type): snapshot_row})
+    result = option(estimate(scenario({"kind": "always_on", "replicas": 10}, ecs_ec2=EC2_SPLIT), us_east_1), "ecs_ec2")
+    groups = {g["provider"]: g for g in result.configuration["capacity_providers"]}
+    assert groups["spot"]["instance_type"] == spot_type
+    (spot_line,) = [line for line in result.line_items if line.description.startswith("Spot group: EC2 ")]
+    on_demand = us_east_1.get("AmazonEC2", f"BoxUsage:{spot_type}").usd
+    assert spot_line.unit_price == on_demand * (100 - snapshot_row.usd) / 100
+    where = "the price snapshot's copy of 2026-01-05, source spot-advisor-us-east-1-2026-01-05"
+    assert f"average saving of {saving}% (from {where})" in spot_line.description
+    assert "2025-06-28" not in spot_line.description
+    assert groups["spot"]["interruption_band"] == band
+    assert groups["spot"]["spot_advisor"] == where
+    assert any(f"at {band} of instances a month (from {where})" in w and spot_type in w for w in result.warnings)
+
+
+def test_without_a_snapshot_figure_the_bundled_copy_is_named():
+    us_east_1 = book()
+    result = option(estimate(scenario({"kind": "always_on", "replicas": 10}, ecs_ec2=EC2_SPLIT), us_east_1), "ecs_ec2")
+    groups = {g["provider"]: g for g in result.configuration["capacity_providers"]}
+    assert groups["spot"]["spot_advisor"] == "the bundled copy of 2025-06-28"
+    assert groups["spot"]["spot_price"] == (
+        "derived from the Spot Advisor's average saving (from the bundled copy of 2025-06-28)"
+    )
+    (spot_line,) = [line for line in result.line_items if line.description.startswith("Spot group: EC2 ")]
+    assert "(from the bundled copy of 2025-06-28)" in spot_line.description
+    assert any("(from the bundled copy of 2025-06-28)" in w for w in result.warnings)
+
+
+def test_a_snapshot_figure_for_another_type_is_never_used():
+    seed = book()
+    first = option(estimate(scenario({"kind": "always_on", "replicas": 10}, ecs_ec2=EC2_SPLIT), seed), "ecs_ec2")
+    spot_type = {g["provider"]: g for g in first.configuration["capacity_providers"]}["spot"]["instance_type"]
+    # Another type of the region with a figure in the snapshot (a saving of 1%, so it never becomes the cheaper).
+    other = next(name for name in default_catalog().spot_advice("us-east-1") if name != spot_type)
+    row = Price(usd=Decimal(1), unit="Percent", attributes={"interruption_band": "<5%", "read_on": "2026-01-05"})
+    us_east_1 = seed.with_prices({price_keys.EC2_SPOT_SAVING.at(other): row})
+    result = option(estimate(scenario({"kind": "always_on", "replicas": 10}, ecs_ec2=EC2_SPLIT), us_east_1), "ecs_ec2")
+    group = {g["provider"]: g for g in result.configuration["capacity_providers"]}["spot"]
+    assert group["instance_type"] == spot_type
+    assert group["spot_advisor"] == "the bundled copy of 2025-06-28"
+    assert result.monthly_cost == first.monthly_cost

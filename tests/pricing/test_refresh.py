@@ -256,7 +256,7 @@ def test_below_the_threshold_the_prices_carried_over_in_place_of_malformed_ones_
     part = PriceRefresh.objects.get().parts.get()
     assert (part.rejected, part.rejected_reasons) == (1, {"price is negative or not finite": 1})
     assert part.carried_over == active.prices.filter(attributes__has_key="carried_over_from").count() > 0
-    assert "of them ones the Price List should have brought for a refreshed service and region" in active.notes
+    assert "of them ones their source (the Price List, or the Spot Advisor's feed) should have brought" in active.notes
 
 
 def test_a_malformed_required_price_is_refused_however_few_the_malformed_ones(seeded, tmp_path):

@@ -17,7 +17,7 @@ from compute_advisor.engine.capacity import Burst, replica_use
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.options.base import PURCHASE_NAMES, Context, NotAvailable, rate_key
 from compute_advisor.engine.pricebook import Price
-from compute_advisor.engine.reference import SPOT_ADVISOR_DATE, InstanceType, SpotAdvice
+from compute_advisor.engine.reference import InstanceType, SpotAdvice
 from compute_advisor.engine.usage import BilledHours
 
 EC2_MINIMUM_SECONDS = Decimal(60)
@@ -46,12 +46,13 @@ def instance_price(ctx: Context, name: str) -> Price | None:
     """One instance type's hourly rate for the scenario's purchase model.
 
     The Price List has no Spot rates. A snapshot may carry one (SpotUsage:<type>); otherwise the rate is
-    derived from the type's On-Demand rate and the Spot Advisor's average saving in the region, and says so.
+    derived from the type's On-Demand rate and the Spot Advisor's average saving for that type in the region
+    (`spot_advice`: the snapshot's own figure, else the bundled copy's), and says so and from which copy.
     """
     price = ctx.book.get(*instance_key(ctx, name))
     if price is not None or ctx.scenario.purchase != "spot":
         return price
-    advice = ctx.catalog.spot_advice(ctx.region).get(name)
+    advice = spot_advice(ctx, name)
     on_demand = ctx.book.get(*keys.EC2_INSTANCE.at(name))
     if advice is None or on_demand is None:
         return None
@@ -63,29 +64,54 @@ def instance_price(ctx: Context, name: str) -> Price | None:
     )
 
 
+def spot_advice(ctx: Context, name: str) -> SpotAdvice | None:
+    """The Spot Advisor's saving and interruption band for one type in the scenario's region.
+
+    A refresh that read the Advisor's feed put the region's figures in the snapshot (`SpotSaving:<type>`, its
+    band and the day it was read in the row's attributes): they are newer than the bundled copy, so they win.
+    A type the snapshot has no figure for falls back to the bundled copy's figure for the same type and
+    region; a figure is never taken from another region or type (the price book is the region's, and both
+    lookups are by the type's own name).
+    """
+    row = ctx.book.get(*keys.EC2_SPOT_SAVING.at(name))
+    band = row.attributes.get("interruption_band") if row is not None else None
+    if row is not None and isinstance(band, str) and band:
+        return SpotAdvice(row.usd, band, source=snapshot_spot_source(ctx, row))
+    return ctx.catalog.spot_advice(ctx.region).get(name)
+
+
+def snapshot_spot_source(ctx: Context, row: Price) -> str:
+    """How a line item names a snapshot's Advisor figure: the day the feed was read, and the row's source."""
+    read_on = row.attributes.get("read_on") or ctx.book.snapshot.as_of or "an unknown date"
+    return f"the price snapshot's copy of {read_on}" + (f", source {row.source}" if row.source else "")
+
+
 def spot_derivation(advice: SpotAdvice, on_demand: Decimal) -> str:
     return (
         f"derived from the On-Demand ${fmt_gb(on_demand)} less the Spot Advisor's average saving of "
-        f"{advice.saving_percent}%, its feed of {SPOT_ADVISOR_DATE}"
+        f"{fmt_gb(Decimal(advice.saving_percent))}% (from {advice.source})"
     )
 
 
 def spot_terms(ctx: Context, name: str) -> dict[str, object]:
-    """What the configuration says of a Spot group's type: how often AWS interrupted it, and where its rate
-    comes from."""
-    advice = ctx.catalog.spot_advice(ctx.region).get(name)
+    """What the configuration says of a Spot group's type: how often AWS interrupted it, where its rate comes
+    from, and which copy of the Spot Advisor's feed gave the band (and the saving of a derived rate)."""
+    advice = spot_advice(ctx, name)
     carried = ctx.book.get(*keys.EC2_SPOT_INSTANCE.at(name)) is not None
     return {
         "interruption_band": advice.interruption_band if advice else None,
-        "spot_price": "price snapshot" if carried else "derived from the Spot Advisor's average saving",
+        "spot_price": "price snapshot"
+        if carried or advice is None
+        else f"derived from the Spot Advisor's average saving (from {advice.source})",
+        "spot_advisor": advice.source if advice else None,
     }
 
 
 def spot_warnings(ctx: Context, name: str) -> list[str]:
-    advice = ctx.catalog.spot_advice(ctx.region).get(name)
+    advice = spot_advice(ctx, name)
     band = (
         f"the Spot Advisor puts {name}'s interruptions in {ctx.region} at {advice.interruption_band} of "
-        f"instances a month (its feed of {SPOT_ADVISOR_DATE})"
+        f"instances a month (from {advice.source})"
         if advice
         else f"the Spot Advisor has no interruption figure for {name} in {ctx.region}"
     )

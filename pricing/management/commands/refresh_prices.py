@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pricing.fetchers import fetch_part
 from pricing.models import PriceRefresh, RefreshFailure
-from pricing.price_list_items import SERVICES
+from pricing.price_list_items import SERVICES as PRICE_LIST_SERVICES
 from pricing.refresh import (
+    SERVICES,
     RefreshRefused,
     refresh_fail,
     refresh_finish,
@@ -32,7 +33,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--region", action="append", dest="regions", help="Region (repeatable).")
         parser.add_argument(
-            "--service", action="append", dest="services", choices=SERVICES, help="Service (repeatable)."
+            "--service",
+            action="append",
+            dest="services",
+            choices=SERVICES,
+            help="Service (repeatable); EC2-SpotAdvisor is the EC2 Spot Instance Advisor's feed.",
         )
         parser.add_argument("--source", choices=["query", "bulk"], default=None)
         parser.add_argument(
@@ -85,8 +90,10 @@ class Command(BaseCommand):
                 service = offer_metadata(path_opener(path)).get("offerCode", "")
             except Exception as exc:  # ijson raises its own errors on a file that is not JSON
                 raise CommandError(f"{path} is not a Price List offer file: {exc}") from None
-            if service not in SERVICES:
-                raise CommandError(f"{path}: offer {service or '(none)'} is not one we price ({', '.join(SERVICES)})")
+            if service not in PRICE_LIST_SERVICES:
+                raise CommandError(
+                    f"{path}: offer {service or '(none)'} is not one we price ({', '.join(PRICE_LIST_SERVICES)})"
+                )
             if not regions or len(regions) != 1:
                 raise CommandError("Give exactly one --region for the offer files (they hold one region each).")
             found[(service, regions[0])] = str(path.resolve())
