@@ -88,7 +88,8 @@ def offer_items(service_code):
         ]
         items.append(endpoint_data)
     if service_code == "AmazonECS":
-        with_free = usage_item("AF", REGION, "AmazonECS", "Compute", "ECS-Anywhere-Instance-hours-WithFree", "0", "hours")
+        usage = "ECS-Anywhere-Instance-hours-WithFree"
+        with_free = usage_item("AF", REGION, "AmazonECS", "Compute", usage, "0", "hours")
         with_free.dimensions = [
             {"beginRange": b, "endRange": e, "unit": "hours", "pricePerUnit": {"USD": usd}, "appliesTo": []}
             for b, e, usd in [("0", "2200", "0.0000000000"), ("2200", "Inf", "0.0102500000")]
