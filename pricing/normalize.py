@@ -18,12 +18,16 @@ from pricing.price_list_items import (
     EC2_INSTANCE_FILTER,
     INSTANCE_HOURS,
     KEPT_KEYS,
+    TRANSFER_INTER_AZ,
+    TRANSFER_INTER_AZ_TYPE,
     TRANSFER_OUT_USAGE,
     cpu_credits_key,
     in_region,
     load_balancer_key,
     on_demand_instance,
     strip_region,
+    tier_key,
+    tiered_family,
     transfer_tier_key,
     unit_for,
 )
@@ -81,7 +85,11 @@ def wanted(service_code: str, product: dict[str, Any], *, region: str) -> bool:
     if service_code == "AWSELB":
         return load_balancer_key(family, usage) in KEPT_KEYS["AWSELB"]
     if service_code == "AWSDataTransfer":
+        if usage == TRANSFER_INTER_AZ.key:
+            return attributes.get("transferType") == TRANSFER_INTER_AZ_TYPE
         return usage == TRANSFER_OUT_USAGE and attributes.get("toLocation", "External") == "External"
+    if tiered_family(service_code, usage) is not None:
+        return True
     return usage in KEPT_KEYS.get(service_code, frozenset())
 
 
@@ -91,6 +99,8 @@ def intended_key(service_code: str, product: dict[str, Any], *, region: str) -> 
     usage = strip_region(str(attributes.get("usagetype", "")), region)
     family = product.get("productFamily", "")
     if service_code == "AWSDataTransfer":
+        return usage if usage == TRANSFER_INTER_AZ.key else None
+    if tiered_family(service_code, usage) is not None:
         return None
     if service_code == "AWSELB":
         return load_balancer_key(family, usage)
@@ -151,7 +161,11 @@ def rows_for(
     family = product.get("productFamily", "")
     sku = product.get("sku", "")
 
-    if service_code == "AWSDataTransfer":
+    tiered = tiered_family(service_code, usage)
+    if tiered is not None:
+        return _tier_rows(tiered, service_code, region, dimensions, sku=sku, source_ref=source_ref)
+
+    if service_code == "AWSDataTransfer" and usage != TRANSFER_INTER_AZ.key:
         rows = []
         for dimension in dimensions:
             begin, end = str(dimension.get("beginRange", "0")), str(dimension.get("endRange", "Inf"))
@@ -202,6 +216,34 @@ def rows_for(
             source_ref=source_ref,
         )
     ]
+
+
+def _tier_rows(
+    entry: Any, service_code: str, region: str, dimensions: list[dict[str, Any]], *, sku: str, source_ref: str
+) -> list[PriceRow]:
+    """One row a tier of a tiered item (interface endpoint data, ECS Anywhere with its free tier). A tier at $0
+    is kept only where it starts at 0 (a free allowance); a zero price on any other tier is an error."""
+    rows = []
+    for dimension in dimensions:
+        begin, end = str(dimension.get("beginRange", "0")), str(dimension.get("endRange", "Inf"))
+        price = _price(dimension)
+        if price == 0 and begin != "0":
+            raise MalformedItem("a priced tier has a zero price")
+        key = tier_key(entry, begin, end)
+        unit = unit_for(key, str(dimension.get("unit", "")))
+        rows.append(
+            PriceRow(
+                service_code=service_code,
+                region=region,
+                key=key,
+                unit=unit,
+                usd=price,
+                description=str(dimension.get("description", ""))[:300],
+                attributes={"beginRange": begin, "endRange": end, "unit": unit, "sku": sku},
+                source_ref=source_ref,
+            )
+        )
+    return rows
 
 
 def rows_without_conflicts(rows: list[PriceRow], tally: Tally) -> list[PriceRow]:

@@ -88,7 +88,13 @@ CPU_CREDITS = price_keys.EC2_CPU_CREDITS
 CPU_CREDITS_PRODUCT_FAMILY = "CPU Credits"
 CPU_CREDITS_USAGE = re.compile(r"^CPUCredits:([a-z][a-z0-9]*)$")
 CPU_CREDITS_OS = frozenset(price_keys.EC2_CPU_CREDIT_OS)
-KEPT_FAMILIES = (INSTANCE_HOURS, CPU_CREDITS, TRANSFER_OUT)
+# Transfer between Availability Zones: one AWSDataTransfer product a region, `transferType` "IntraRegion".
+TRANSFER_INTER_AZ = price_keys.TRANSFER_INTER_AZ
+TRANSFER_INTER_AZ_TYPE = "IntraRegion"
+# Items priced in tiers (one Price List item, one dimension a tier), stored one key a tier: the usage type
+# (`VpcEndpoint-Bytes`) is the family's key before its placeholder, and the tier's range names the tier.
+TIERED_USAGE = {entry.prefix.removesuffix(":"): entry for entry in price_keys.TIERED}
+KEPT_FAMILIES = (INSTANCE_HOURS, CPU_CREDITS, TRANSFER_OUT, *price_keys.TIERED)
 # Load balancer usage types are kept per product family, which tells an ALB from an NLB; the stored key
 # names the kind first ("ALB:LCUUsage").
 LOAD_BALANCER_FAMILIES = {"Load Balancer-Application": "ALB", "Load Balancer-Network": "NLB"}
@@ -112,6 +118,18 @@ def cpu_credits_key(usage: str, operating_system: object) -> str | None:
 def load_balancer_key(product_family: str, usage: str) -> str | None:
     kind = LOAD_BALANCER_FAMILIES.get(product_family)
     return None if kind is None else f"{kind}:{usage}"
+
+
+def tiered_family(service_code: str, usage: str) -> price_keys.PriceKey | None:
+    """The tiered family whose items carry usage type `usage` (without its region prefix), if any."""
+    entry = TIERED_USAGE.get(usage)
+    return entry if entry is not None and entry.service_code == service_code else None
+
+
+def tier_key(entry: price_keys.PriceKey, begin: str, end: str) -> str:
+    """The stored key of one tier of a tiered item, from the tier's range (`0`-`1048576` GB is `0-1PB`)."""
+    named = price_keys.TIERED[entry]
+    return entry.at(named.get((begin, end), f"{begin}-{end}"))[1]
 
 
 # Units as the seed file writes them, keyed by the Price List's unit names.

@@ -352,6 +352,118 @@ EVENTBRIDGE_SCHEDULER_INVOCATIONS = PriceKey(
     source=CARRIED,
 )
 
+# What surrounds the compute ("The whole bill"): NAT gateways, interface VPC endpoints, CloudWatch Logs, ECR
+# storage, transfer between Availability Zones, ECS Anywhere. No bill reads them yet (`reference_only`): the
+# engine bills them next. ECS Anywhere has no option code of its own yet, so it is listed under ECS on EC2.
+# NAT gateways stay in the AmazonEC2 offer (product family "NAT Gateway"); the offer's `RegionalNatGateway-*`
+# and `NatGateway-Prvd-*` products are other things.
+NAT_GATEWAY_HOURS = PriceKey(
+    "AmazonEC2", "NatGateway-Hours", "Hrs", "NAT gateway hour", LOAD_BALANCED, reference_only=True
+)
+NAT_GATEWAY_BYTES = PriceKey(
+    "AmazonEC2", "NatGateway-Bytes", "GB", "NAT gateway data processed", LOAD_BALANCED, reference_only=True
+)
+# An interface endpoint bills each hour in each Availability Zone it is in (AWS PrivateLink pricing); the data
+# it processes is tiered by the month's total over every interface endpoint in the region.
+VPC_ENDPOINT_HOURS = PriceKey(
+    "AmazonVPC",
+    "VpcEndpoint-Hours",
+    "Hrs",
+    "Interface VPC endpoint (PrivateLink), per endpoint per Availability Zone hour",
+    LOAD_BALANCED,
+    reference_only=True,
+)
+VPC_ENDPOINT_BYTES = PriceKey(
+    "AmazonVPC",
+    "VpcEndpoint-Bytes:<tier>",
+    "GB",
+    "Interface VPC endpoint data processed, per tier (0-1PB, 1-5PB, 5PB-plus a month)",
+    LOAD_BALANCED,
+    reference_only=True,
+)
+VPC_ENDPOINT_BYTES_TIERS = {
+    ("0", "1048576"): "0-1PB",
+    ("1048576", "5242880"): "1-5PB",
+    ("5242880", "Inf"): "5PB-plus",
+}
+CLOUDWATCH_LOGS_INGESTION = PriceKey(
+    "AmazonCloudWatch",
+    "DataProcessing-Bytes",
+    "GB",
+    "CloudWatch Logs ingestion, Standard log class",
+    (*LOAD_BALANCED, APP_RUNNER),
+    reference_only=True,
+)
+CLOUDWATCH_LOGS_IA_INGESTION = PriceKey(
+    "AmazonCloudWatch",
+    "DataProcessingIA-Bytes",
+    "GB",
+    "CloudWatch Logs ingestion, Infrequent Access log class",
+    LOAD_BALANCED,
+    reference_only=True,
+)
+CLOUDWATCH_LOGS_STORAGE = PriceKey(
+    "AmazonCloudWatch",
+    "TimedStorage-ByteHrs",
+    "GB-Mo",
+    "CloudWatch Logs archived storage, Standard log class",
+    (*LOAD_BALANCED, APP_RUNNER),
+    reference_only=True,
+)
+ECR_STORAGE = PriceKey(
+    "AmazonECR",
+    "TimedStorage-ByteHrs",
+    "GB-Mo",
+    "ECR private repository storage",
+    (*LOAD_BALANCED, APP_RUNNER),
+    reference_only=True,
+)
+# AWSDataTransfer, transferType "IntraRegion": charged in each direction.
+TRANSFER_INTER_AZ = PriceKey(
+    "AWSDataTransfer",
+    "DataTransfer-Regional-Bytes",
+    "GB",
+    "Data transfer between Availability Zones in the region, per GB in each direction",
+    (ECS_EC2, FARGATE, BEANSTALK, ECS_EXPRESS),
+    reference_only=True,
+)
+ECS_ANYWHERE_INSTANCE_HOURS = PriceKey(
+    "AmazonECS",
+    "ECS-Anywhere-Instance-hours",
+    "Hrs",
+    "ECS Anywhere registered external instance hour",
+    (ECS_EC2,),
+    reference_only=True,
+)
+# The same with the free tier: its first 2,200 instance-hours a month at $0, the rest at the rate above.
+ECS_ANYWHERE_INSTANCE_HOURS_WITH_FREE = PriceKey(
+    "AmazonECS",
+    "ECS-Anywhere-Instance-hours-WithFree:<tier>",
+    "Hrs",
+    "ECS Anywhere instance hour with the free tier, per tier (free, 2200-plus)",
+    (ECS_EC2,),
+    reference_only=True,
+)
+ECS_ANYWHERE_WITH_FREE_TIERS = {("0", "2200"): "free", ("2200", "Inf"): "2200-plus"}
+# Priced tiers of one Price List item, by the item's stored key family.
+TIERED = {
+    VPC_ENDPOINT_BYTES: VPC_ENDPOINT_BYTES_TIERS,
+    ECS_ANYWHERE_INSTANCE_HOURS_WITH_FREE: ECS_ANYWHERE_WITH_FREE_TIERS,
+}
+AROUND_THE_COMPUTE = (
+    NAT_GATEWAY_HOURS,
+    NAT_GATEWAY_BYTES,
+    VPC_ENDPOINT_HOURS,
+    VPC_ENDPOINT_BYTES,
+    CLOUDWATCH_LOGS_INGESTION,
+    CLOUDWATCH_LOGS_IA_INGESTION,
+    CLOUDWATCH_LOGS_STORAGE,
+    ECR_STORAGE,
+    TRANSFER_INTER_AZ,
+    ECS_ANYWHERE_INSTANCE_HOURS,
+    ECS_ANYWHERE_INSTANCE_HOURS_WITH_FREE,
+)
+
 _DECLARED = (
     EC2_INSTANCE,
     EC2_SPOT_INSTANCE,
@@ -391,6 +503,7 @@ _DECLARED = (
     TRANSFER_OUT,
     STEP_FUNCTIONS_TRANSITIONS,
     EVENTBRIDGE_SCHEDULER_INVOCATIONS,
+    *AROUND_THE_COMPUTE,
 )
 
 # The options that Compute Savings Plans cover (the others refuse a Savings Plans scenario).

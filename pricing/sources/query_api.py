@@ -109,6 +109,8 @@ FILTERS: dict[str, list[list[tuple[str, str]]]] = {
         ],
         # Surplus CPU credits of T-family instances, every OS (`normalize.wanted` keeps Linux and Windows).
         [("regionCode", "{region}"), REGION_ONLY, ("productFamily", "CPU Credits")],
+        # NAT gateways (the family also holds regional NAT gateways and provisioned bandwidth, left out later).
+        [("regionCode", "{region}"), REGION_ONLY, ("productFamily", "NAT Gateway")],
     ],
     "AWSELB": [
         [("regionCode", "{region}"), REGION_ONLY, ("productFamily", "Load Balancer-Application")],
@@ -117,9 +119,16 @@ FILTERS: dict[str, list[list[tuple[str, str]]]] = {
     "AmazonECS": [[("regionCode", "{region}"), REGION_ONLY]],
     "AWSAppRunner": [[("regionCode", "{region}"), REGION_ONLY]],
     "AWSDataTransfer": [
-        [("fromRegionCode", "{region}"), ("fromLocationType", "AWS Region"), ("transferType", "AWS Outbound")]
+        [("fromRegionCode", "{region}"), ("fromLocationType", "AWS Region"), ("transferType", "AWS Outbound")],
+        [("fromRegionCode", "{region}"), ("fromLocationType", "AWS Region"), ("transferType", "IntraRegion")],
     ],
-    "AmazonVPC": [[("regionCode", "{region}"), REGION_ONLY, ("group", "VPCPublicIPv4Address")]],
+    "AmazonVPC": [
+        [("regionCode", "{region}"), REGION_ONLY, ("group", "VPCPublicIPv4Address")],
+        [("regionCode", "{region}"), REGION_ONLY, ("productFamily", "VpcEndpoint")],
+    ],
+    # A region's CloudWatch and ECR offers are small: every product, `normalize.wanted` picks.
+    "AmazonCloudWatch": [[("regionCode", "{region}"), REGION_ONLY]],
+    "AmazonECR": [[("regionCode", "{region}"), REGION_ONLY]],
 }
 
 

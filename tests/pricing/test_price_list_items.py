@@ -17,14 +17,23 @@ from tests.pricing.offer_generator import (
 
 REGION = "eu-west-1"  # usage types carry a region prefix (EU-) here, as most regions' do
 # The Price List product family of each kind of fixed key; which family is not what decides what is kept.
-FAMILIES = {"AmazonEC2": "Storage", "AmazonVPC": "IP Address", "AmazonECS": "Compute", "AWSAppRunner": "Compute"}
+FAMILIES = {
+    "AmazonEC2": "Storage",
+    "AmazonVPC": "IP Address",
+    "AmazonECS": "Compute",
+    "AWSAppRunner": "Compute",
+    "AmazonCloudWatch": "Data Payload",
+    "AmazonECR": "EC2 Container Registry",
+}
 LOAD_BALANCERS = {"ALB": "Load Balancer-Application", "NLB": "Load Balancer-Network"}
 # Items in the same files that the engine never reads, or that no refresh may take from the Price List.
 DECOYS = {
     "AmazonEC2": ["EBS:VolumeUsage.io2", "EBS:SnapshotUsage", "BoxUsage:m6i.large"],  # the last: not an instance
     "AmazonECS": ["ECS-Anywhere-Instance-Hours", "SpotUsage-Fargate-vCPU-Hours:perCPU", "Fargate-GB-Hours-Extra"],
     "AWSAppRunner": ["AppRunner-Requests"],
-    "AmazonVPC": ["NatGateway-Hours", "PublicIPv4:InUseAddressExtra"],
+    "AmazonVPC": ["NatGateway-Hours", "PublicIPv4:InUseAddressExtra", "VpcEndpoint-GWLBE-Hours"],
+    "AmazonEC2-NAT": ["RegionalNatGateway-Hours", "RegionalNatGateway-Bytes", "NatGateway-Prvd-Gbps"],
+    "AmazonCloudWatch": ["TimedStorage-IA-ByteHrs", "VendedLog-Bytes", "DataScanned-Bytes"],
 }
 
 
@@ -53,7 +62,16 @@ def offer_items(service_code):
         tiers = [("0", "100", "0"), ("100", "10240", "0.09"), ("10240", "Inf", "0.085")]
         inbound = transfer_out("DTIN", REGION, [("0", "Inf", "0.01")])
         inbound.attributes["toLocation"] = "EU (London)"
-        return [transfer_out("DT", REGION, tiers), inbound]
+        inter_az = transfer_out("DTAZ", REGION, [("0", "Inf", "0.01")])
+        inter_az.attributes.update(
+            toLocation="EU (Ireland)", transferType="IntraRegion", usagetype="EU-DataTransfer-Regional-Bytes"
+        )
+        # Between regions: another transfer type, never the inter-AZ rate.
+        inter_region = transfer_out("DTIR", REGION, [("0", "Inf", "0.02")])
+        inter_region.attributes.update(
+            toLocation="EU (London)", transferType="InterRegion Outbound", usagetype="EU-DataTransfer-Regional-Bytes"
+        )
+        return [transfer_out("DT", REGION, tiers), inbound, inter_az, inter_region]
     items = [
         usage_item(f"K{i}", REGION, service_code, FAMILIES[service_code], key, "0.5", "Hrs")
         for i, key in enumerate(sorted(fixed_keys(service_code)))
@@ -62,7 +80,26 @@ def offer_items(service_code):
         usage_item(f"D{i}", REGION, service_code, "Other", key, "0.5", "Hrs")
         for i, key in enumerate(DECOYS.get(service_code, []))
     ]
+    if service_code == "AmazonVPC":
+        endpoint_data = usage_item("VE", REGION, "AmazonVPC", "VpcEndpoint", "VpcEndpoint-Bytes", "0.01", "GB")
+        endpoint_data.dimensions = [
+            {"beginRange": b, "endRange": e, "unit": "GB", "pricePerUnit": {"USD": usd}, "appliesTo": []}
+            for b, e, usd in [("0", "1048576", "0.01"), ("1048576", "5242880", "0.006"), ("5242880", "Inf", "0.004")]
+        ]
+        items.append(endpoint_data)
+    if service_code == "AmazonECS":
+        usage = "ECS-Anywhere-Instance-hours-WithFree"
+        with_free = usage_item("AF", REGION, "AmazonECS", "Compute", usage, "0", "hours")
+        with_free.dimensions = [
+            {"beginRange": b, "endRange": e, "unit": "hours", "pricePerUnit": {"USD": usd}, "appliesTo": []}
+            for b, e, usd in [("0", "2200", "0.0000000000"), ("2200", "Inf", "0.0102500000")]
+        ]
+        items.append(with_free)
     if service_code == "AmazonEC2":
+        items += [
+            usage_item(f"N{i}", REGION, "AmazonEC2", "NAT Gateway", key, "0.048", "Hrs")
+            for i, key in enumerate(DECOYS["AmazonEC2-NAT"])
+        ]
         items += [
             ec2_instance("I1", REGION, "m6i.large", "0.107"),
             ec2_instance("I2", REGION, "m7g.large", "0.0892"),
@@ -91,6 +128,8 @@ def test_a_refresh_pulls_the_services_the_registry_names():
         "AWSAppRunner",
         "AWSDataTransfer",
         "AmazonVPC",
+        "AmazonCloudWatch",
+        "AmazonECR",
         "ComputeSavingsPlans",
     }
     assert {k.service_code for k in REFRESHED_KEYS} == set(SERVICES)
@@ -113,7 +152,22 @@ def test_each_refreshed_service_keeps_exactly_the_registry_keys(tmp_path):
         "DataTransfer-Out-Bytes:free",
         "DataTransfer-Out-Bytes:100-10240GB",
         "DataTransfer-Out-Bytes:10240-InfGB",
+        "DataTransfer-Regional-Bytes",
     }
+    assert {key for key in kept["AmazonVPC"] if key.startswith("VpcEndpoint")} == {
+        "VpcEndpoint-Hours",
+        "VpcEndpoint-Bytes:0-1PB",
+        "VpcEndpoint-Bytes:1-5PB",
+        "VpcEndpoint-Bytes:5PB-plus",
+    }
+    assert {key for key in kept["AmazonECS"] if key.startswith("ECS-Anywhere")} == {
+        "ECS-Anywhere-Instance-hours",
+        "ECS-Anywhere-Instance-hours-WithFree:free",
+        "ECS-Anywhere-Instance-hours-WithFree:2200-plus",
+    }
+    assert {key for key in kept["AmazonEC2"] if "Nat" in key} == {"NatGateway-Hours", "NatGateway-Bytes"}
+    assert kept["AmazonCloudWatch"] == {"DataProcessing-Bytes", "DataProcessingIA-Bytes", "TimedStorage-ByteHrs"}
+    assert kept["AmazonECR"] == {"TimedStorage-ByteHrs"}
     assert kept["AWSELB"] == {"ALB:LoadBalancerUsage", "ALB:LCUUsage", "NLB:LoadBalancerUsage", "NLB:LCUUsage"}
     assert "SpotUsage-Fargate-vCPU-Hours:perCPU" not in kept["AmazonECS"]  # carried over, not refreshed
 
@@ -129,6 +183,8 @@ def test_every_family_of_keys_a_refresh_brings_has_a_rule_that_keeps_it():
             ("AmazonEC2", "BoxUsage:<instance type>"),
             ("AmazonEC2", "CPUCredits:<family>:<os>"),
             ("AWSDataTransfer", "DataTransfer-Out-Bytes:<tier>"),
+            ("AmazonVPC", "VpcEndpoint-Bytes:<tier>"),
+            ("AmazonECS", "ECS-Anywhere-Instance-hours-WithFree:<tier>"),
         }
     )
 

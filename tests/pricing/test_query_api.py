@@ -119,7 +119,7 @@ def test_malformed_items_are_counted_not_priced(client):
     broken["terms"] = {}
     with Stubber(client) as stubber:
         expect(stubber, "AmazonEC2", [json.dumps(broken), item(ec2_instance("Y", "us-east-1", "t3.medium", "0.0416"))])
-        for _ in range(5):  # the EBS queries and the CPU credits query
+        for _ in range(6):  # the EBS queries, the CPU credits query and the NAT gateways query
             expect(stubber, "AmazonEC2", [])
         tally = Tally()
         _, rows = fetch_query(

@@ -54,15 +54,27 @@ def read(path: Path, service: str, region: str) -> tuple[dict[str, tuple[Decimal
     return {row.key: (row.usd, row.unit) for row in rows}, tally
 
 
-def test_the_real_ecs_file_gives_the_eight_fargate_prices_and_nothing_else():
+ECS_ANYWHERE_US_EAST_1 = {
+    "ECS-Anywhere-Instance-hours": ("0.0102500000", "Hrs"),
+    # The free tier's product: one item, two tiers (the first 2,200 instance-hours at $0).
+    "ECS-Anywhere-Instance-hours-WithFree:free": ("0.0000000000", "Hrs"),
+    "ECS-Anywhere-Instance-hours-WithFree:2200-plus": ("0.0102500000", "Hrs"),
+}
+
+
+def test_the_real_ecs_file_gives_the_eight_fargate_prices_and_ecs_anywhere_and_nothing_else():
     prices, tally = read(ECS_US_EAST_1, "AmazonECS", "us-east-1")
     assert {key: usd for key, (usd, _) in prices.items()} == {
-        key: Decimal(usd) for key, usd in FARGATE_US_EAST_1.items()
+        **{key: Decimal(usd) for key, usd in FARGATE_US_EAST_1.items()},
+        **{key: Decimal(usd) for key, (usd, _) in ECS_ANYWHERE_US_EAST_1.items()},
     }
     assert prices["Fargate-vCPU-Hours:perCPU"][1] == "vCPU-Hours"
     assert prices["Fargate-GB-Hours"][1] == "GB-Hours"
-    # ECS on EC2's $0 metering and ECS Anywhere are in the file and not prices we use: skipped, not rejected.
-    assert (tally.kept, tally.skipped, tally.rejected) == (8, 4, 0)
+    assert {key: unit for key, (_, unit) in prices.items() if key.startswith("ECS-Anywhere")} == {
+        key: unit for key, (_, unit) in ECS_ANYWHERE_US_EAST_1.items()
+    }
+    # ECS on EC2's $0 metering is in the file and not a price we use: skipped, not rejected.
+    assert (tally.kept, tally.skipped, tally.rejected) == (11, 2, 0)
 
 
 def test_a_refresh_from_the_real_ecs_file_activates_its_prices(seeded):
@@ -104,7 +116,7 @@ def test_a_look_alike_of_a_real_product_never_becomes_the_regions_price(tmp_path
     path.write_text(json.dumps(data, indent=2))
     prices, tally = read(path, "AmazonECS", "us-east-1")
     assert prices["Fargate-vCPU-Hours:perCPU"] == (Decimal("0.04048"), "vCPU-Hours")
-    assert (tally.kept, tally.skipped, tally.rejected) == (8, 5, 0)
+    assert (tally.kept, tally.skipped, tally.rejected) == (11, 3, 0)
 
 
 def test_the_capacity_block_beside_a_real_instance_is_not_its_price_nor_a_malformed_one():
@@ -142,8 +154,8 @@ def free_bucket() -> TokenBucket:
 
 
 def answer_ec2_queries(stubber, *, instances: list[str], gp2: list[str]) -> None:
-    """One answer per query fetch_query makes for AmazonEC2: instances, gp3, gp2, IOPS, throughput, credits."""
-    for items in (instances, [], gp2, [], [], []):
+    """One answer per query fetch_query makes for AmazonEC2: instances, gp3, gp2, IOPS, throughput, credits, NAT."""
+    for items in (instances, [], gp2, [], [], [], []):
         params = {"ServiceCode": "AmazonEC2", "Filters": ANY, "FormatVersion": "aws_v1", "MaxResults": 100}
         stubber.add_response("get_products", {"FormatVersion": "aws_v1", "PriceList": items}, params)
 

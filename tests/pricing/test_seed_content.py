@@ -146,3 +146,48 @@ def test_t3a_credits_are_priced_only_where_a_source_names_t3a(keys):
         assert "CPUCredits:t4g:Windows" not in keys[("AmazonEC2", region)]
         if region != "us-east-1":
             assert "CPUCredits:t3a:Linux" not in keys[("AmazonEC2", region)]
+
+
+# What surrounds the compute ("The whole bill"): each figure from a dated source that names the region.
+AROUND_THE_COMPUTE = {
+    ("AmazonEC2", "us-east-1", "NatGateway-Hours"): "0.045",
+    ("AmazonEC2", "us-east-1", "NatGateway-Bytes"): "0.045",
+    ("AmazonEC2", "eu-west-1", "NatGateway-Hours"): "0.048",
+    ("AmazonEC2", "eu-west-1", "NatGateway-Bytes"): "0.048",
+    ("AmazonEC2", "ap-southeast-1", "NatGateway-Hours"): "0.059",
+    ("AmazonEC2", "ap-southeast-1", "NatGateway-Bytes"): "0.059",
+    ("AmazonVPC", "us-east-1", "VpcEndpoint-Hours"): "0.01",
+    ("AmazonVPC", "us-east-1", "VpcEndpoint-Bytes:0-1PB"): "0.01",
+    ("AmazonVPC", "us-east-1", "VpcEndpoint-Bytes:1-5PB"): "0.006",
+    ("AmazonVPC", "us-east-1", "VpcEndpoint-Bytes:5PB-plus"): "0.004",
+    ("AmazonVPC", "ap-southeast-1", "VpcEndpoint-Hours"): "0.013",
+    ("AmazonCloudWatch", "us-east-1", "DataProcessing-Bytes"): "0.50",
+    ("AmazonCloudWatch", "us-east-1", "DataProcessingIA-Bytes"): "0.25",
+    ("AmazonCloudWatch", "us-east-1", "TimedStorage-ByteHrs"): "0.03",
+    ("AmazonCloudWatch", "us-west-2", "DataProcessing-Bytes"): "0.50",
+    ("AmazonCloudWatch", "us-west-2", "TimedStorage-ByteHrs"): "0.03",
+    ("AmazonCloudWatch", "ap-southeast-1", "DataProcessing-Bytes"): "0.70",
+    ("AmazonECR", "us-east-1", "TimedStorage-ByteHrs"): "0.10",
+    ("AWSDataTransfer", "eu-west-1", "DataTransfer-Regional-Bytes"): "0.01",
+    ("AmazonECS", "us-east-1", "ECS-Anywhere-Instance-hours"): "0.01025",
+    ("AmazonECS", "us-east-1", "ECS-Anywhere-Instance-hours-WithFree:free"): "0",
+    ("AmazonECS", "us-east-1", "ECS-Anywhere-Instance-hours-WithFree:2200-plus"): "0.01025",
+}
+
+
+def test_the_prices_around_the_compute_are_the_sourced_figures(seed):
+    prices = {(r.service_code, r.region, r.key): r.usd for r in seed.rows}
+    assert {where: prices.get(where) for where in AROUND_THE_COMPUTE} == {
+        where: Decimal(usd) for where, usd in AROUND_THE_COMPUTE.items()
+    }
+
+
+def test_a_region_no_source_priced_around_the_compute_has_no_figure(keys):
+    # No source read gave these; none is taken from another region.
+    assert "NatGateway-Hours" not in keys[("AmazonEC2", "us-west-2")]
+    assert "NatGateway-Hours" not in keys[("AmazonEC2", "eu-central-1")]
+    assert not {k for k in keys[("AmazonVPC", "eu-west-1")] if k.startswith("VpcEndpoint")}
+    assert not keys[("AmazonCloudWatch", "eu-central-1")]
+    assert not keys[("AmazonECR", "eu-west-1")]
+    assert "DataTransfer-Regional-Bytes" not in keys[("AWSDataTransfer", "us-east-1")]
+    assert not {k for k in keys[("AmazonECS", "eu-west-1")] if k.startswith("ECS-Anywhere")}
