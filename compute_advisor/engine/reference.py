@@ -328,9 +328,13 @@ def _spot_advice_by_region() -> dict[str, dict[str, SpotAdvice]]:
     by_region: dict[str, dict[str, SpotAdvice]] = {}
     with open(DATA_DIR / "ec2-spot-advisor.csv", encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            by_region.setdefault(row["region"], {})[row["instance_type"]] = SpotAdvice(
-                int(row["saving_percent"]), row["interruption_band"]
-            )
+            saving = int(row["saving_percent"])
+            # The feed is kept as published, but a saving outside 0-99 % is no saving a Spot rate can come from
+            # (the copy has ca-central-1 p5.48xlarge at -62): that type has no Spot figure.
+            if 0 <= saving < 100:
+                by_region.setdefault(row["region"], {})[row["instance_type"]] = SpotAdvice(
+                    saving, row["interruption_band"]
+                )
     return by_region
 
 

@@ -306,3 +306,15 @@ def test_a_snapshot_figure_for_another_type_is_never_used():
     assert group["instance_type"] == spot_type
     assert group["spot_advisor"] == "the bundled copy of 2025-06-28"
     assert result.monthly_cost == first.monthly_cost
+
+
+def test_a_published_saving_no_spot_rate_can_come_from_gives_that_type_no_spot_figure():
+    # The bundled feed, as published, has ca-central-1 p5.48xlarge at a saving of -62 %.
+    raw = [
+        line
+        for line in open("compute_advisor/engine/data/ec2-spot-advisor.csv", encoding="utf-8")
+        if line.startswith("ca-central-1,p5.48xlarge,")
+    ]
+    assert raw == ["ca-central-1,p5.48xlarge,-62,<5%\n"]
+    assert "p5.48xlarge" not in default_catalog().spot_advice("ca-central-1")
+    assert default_catalog().spot_advice("ca-central-1")["m5.large"].saving_percent > 0
