@@ -150,12 +150,25 @@ def shortlist(
         ]
     extra = float(per_instance_hour)
     task_cpu, task_memory = task.cpu_units, task.memory_mib
+
+    def by_tasks_per_instance() -> list[tuple[int, InstanceType, Decimal, float, bool]]:
+        # The instances a type needs depend only on the tasks it holds, so of the types that hold as many tasks
+        # only the lowest rate can be cheapest: the others cost more for the same instance-hours, whatever the
+        # usage. Burstable types are all kept (their baseline and credits change their cost). Once per task size.
+        lowest: dict[int, Decimal] = {}
+        rows = []
+        for cpu, memory, eni, instance, rate, rate_f, bursts in ctx.book.memo(key, capacities):
+            per = min(cpu // task_cpu, memory // task_memory if memory > 0 else 0, eni)
+            if per < 1:
+                continue
+            rows.append((per, instance, rate, rate_f, bursts))
+            if not bursts and (per not in lowest or rate < lowest[per]):
+                lowest[per] = rate
+        return [row for row in rows if row[4] or row[2] == lowest[row[0]]]
+
     ranked: list[tuple[float, InstanceType, Decimal, Priced | None]] = []
     burstable: list[tuple[float, InstanceType, Decimal]] = []
-    for cpu, memory, eni, instance, rate, rate_f, bursts in ctx.book.memo(key, capacities):
-        per = min(cpu // task_cpu, memory // task_memory if memory > 0 else 0, eni)
-        if per < 1:
-            continue
+    for per, instance, rate, rate_f, bursts in ctx.book.memo((*key, task_cpu, task_memory), by_tasks_per_instance):
         if len(shape) == 1:  # always on, or runs: the common case, and the sweep's
             replicas, weight, zones = shape[0]
             hours = max(-(-replicas // per), min(zones, replicas)) * weight
