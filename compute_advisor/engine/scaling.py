@@ -321,7 +321,7 @@ def _cpu_use(demand: Sequence[Decimal], replicas: Sequence[int], workload: Workl
     held = sum(held_by_hour, ZERO)
     if not held:
         return None
-    work = sum((busy(d, r, workload.vcpu) for d, r in zip(demand, replicas, strict=True)), ZERO)
+    work = sum(map(min, demand, held_by_hour), ZERO)  # each hour's busy(): all the demand, or all they hold
     return work * HUNDRED / held
 
 

@@ -104,6 +104,66 @@ def surplus(ctx: Context, fitted: Fit, burst: Burst | None) -> BilledHours | Non
 Priced = tuple[Decimal, "Choice"]
 
 
+CapacityRow = tuple[int, int, int, InstanceType, Decimal, float, bool]
+HoldingRow = tuple[int, InstanceType, Decimal, float, bool]
+
+
+def capacity_key(ctx: Context, candidates: list[tuple[InstanceType, Decimal]]) -> tuple[object, ...]:
+    settings = ctx.scenario.option_settings.ecs_ec2
+    return (
+        "ec2-capacity",
+        tuple(sorted(t.name for t, _ in candidates)) if settings.instance_types else "all",
+        ctx.workload.architecture,
+        ctx.scenario.purchase,
+        settings.network_mode,
+        settings.eni_trunking,
+        settings.reserved_memory_mib,
+    )
+
+
+def capacities(ctx: Context, candidates: list[tuple[InstanceType, Decimal]]) -> list[CapacityRow]:
+    """What each type offers tasks, in plain integers, once per price book and settings."""
+    settings = ctx.scenario.option_settings.ecs_ec2
+    table, specs = ctx.catalog.eni_trunking, ctx.catalog.burstable
+
+    def build() -> list[CapacityRow]:
+        rows = []
+        for instance, rate in candidates:
+            assert instance.vcpu is not None
+            memory = registered_memory_mib(instance, reserved_mib=settings.reserved_memory_mib)
+            if settings.network_mode == "awsvpc":
+                eni = awsvpc_task_limit(instance, trunking=settings.eni_trunking, trunking_table=table) or 0
+            else:
+                eni = 1 << 30
+            rows.append((instance.vcpu * 1024, memory, eni, instance, rate, float(rate), instance.name in specs))
+        return rows
+
+    return ctx.book.memo(capacity_key(ctx, candidates), build)
+
+
+def holding(ctx: Context, candidates: list[tuple[InstanceType, Decimal]], task: TaskShape) -> list[HoldingRow]:
+    """The types worth ranking for a task size, with the tasks each instance holds, once per task size.
+
+    The instances a type needs depend only on the tasks it holds, so of the types that hold as many tasks only
+    the lowest rate can be cheapest: the others cost more for the same instance-hours, whatever the usage.
+    Burstable types are all kept (their baseline and credits change their cost)."""
+    task_cpu, task_memory = task.cpu_units, task.memory_mib
+
+    def build() -> list[HoldingRow]:
+        lowest: dict[int, Decimal] = {}
+        rows = []
+        for cpu, memory, eni, instance, rate, rate_f, bursts in capacities(ctx, candidates):
+            per = min(cpu // task_cpu, memory // task_memory if memory > 0 else 0, eni)
+            if per < 1:
+                continue
+            rows.append((per, instance, rate, rate_f, bursts))
+            if not bursts and (per not in lowest or rate < lowest[per]):
+                lowest[per] = rate
+        return [row for row in rows if row[4] or row[2] == lowest[row[0]]]
+
+    return ctx.book.memo((*capacity_key(ctx, candidates), task_cpu, task_memory), build)
+
+
 def shortlist(
     ctx: Context, candidates: list[tuple[InstanceType, Decimal]], task: TaskShape, per_instance_hour: Decimal
 ) -> list[tuple[InstanceType, Decimal, Priced | None]]:
@@ -113,33 +173,6 @@ def shortlist(
     so float rounding can never pick the wrong type. Burstable types (a few dozen) are ranked by their
     exact cost, surplus credits included, which comes back with them so that it is not worked out again.
     """
-    settings = ctx.scenario.option_settings.ecs_ec2
-    table = ctx.catalog.eni_trunking
-    specs = ctx.catalog.burstable
-
-    def capacities() -> list[tuple[int, int, int, InstanceType, Decimal, float, bool]]:
-        # What each type offers tasks, in plain integers, computed once per price book and settings.
-        rows = []
-        for instance, rate in candidates:
-            assert instance.vcpu is not None
-            memory = registered_memory_mib(instance, reserved_mib=settings.reserved_memory_mib)
-            if settings.network_mode == "awsvpc":
-                eni = awsvpc_task_limit(instance, trunking=settings.eni_trunking, trunking_table=table) or 0
-            else:
-                eni = 1 << 30
-            bursts = instance.name in specs
-            rows.append((instance.vcpu * 1024, memory, eni, instance, rate, float(rate), bursts))
-        return rows
-
-    key = (
-        "ec2-capacity",
-        tuple(sorted(t.name for t, _ in candidates)) if settings.instance_types else "all",
-        ctx.workload.architecture,
-        ctx.scenario.purchase,
-        settings.network_mode,
-        settings.eni_trunking,
-        settings.reserved_memory_mib,
-    )
     plan = ctx.plan
     spreads = plan.runs is None
     if plan.runs is not None:
@@ -149,26 +182,9 @@ def shortlist(
             (s.replicas, float(s.hours), zones_for(ctx.scenario, s.replicas, spreads=spreads)) for s in plan.segments
         ]
     extra = float(per_instance_hour)
-    task_cpu, task_memory = task.cpu_units, task.memory_mib
-
-    def by_tasks_per_instance() -> list[tuple[int, InstanceType, Decimal, float, bool]]:
-        # The instances a type needs depend only on the tasks it holds, so of the types that hold as many tasks
-        # only the lowest rate can be cheapest: the others cost more for the same instance-hours, whatever the
-        # usage. Burstable types are all kept (their baseline and credits change their cost). Once per task size.
-        lowest: dict[int, Decimal] = {}
-        rows = []
-        for cpu, memory, eni, instance, rate, rate_f, bursts in ctx.book.memo(key, capacities):
-            per = min(cpu // task_cpu, memory // task_memory if memory > 0 else 0, eni)
-            if per < 1:
-                continue
-            rows.append((per, instance, rate, rate_f, bursts))
-            if not bursts and (per not in lowest or rate < lowest[per]):
-                lowest[per] = rate
-        return [row for row in rows if row[4] or row[2] == lowest[row[0]]]
-
     ranked: list[tuple[float, InstanceType, Decimal, Priced | None]] = []
     burstable: list[tuple[float, InstanceType, Decimal]] = []
-    for per, instance, rate, rate_f, bursts in ctx.book.memo((*key, task_cpu, task_memory), by_tasks_per_instance):
+    for per, instance, rate, rate_f, bursts in holding(ctx, candidates, task):
         if len(shape) == 1:  # always on, or runs: the common case, and the sweep's
             replicas, weight, zones = shape[0]
             hours = max(-(-replicas // per), min(zones, replicas)) * weight

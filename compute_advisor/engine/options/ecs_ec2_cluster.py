@@ -44,6 +44,7 @@ from compute_advisor.engine.options.ec2 import (
     volume_month_rate,
 )
 from compute_advisor.engine.packing import TaskShape, awsvpc_task_limit, registered_memory_mib
+from compute_advisor.engine.pricebook import Price
 from compute_advisor.engine.reference import InstanceType
 from compute_advisor.engine.result import OptionResult
 from compute_advisor.engine.usage import BilledHours, HourShares
@@ -92,6 +93,44 @@ def machine_of(ctx: Context, instance: InstanceType, burst: Burst | None) -> Mac
     )
 
 
+MachineRow = tuple[InstanceType, Decimal, Machine, Burst | None, Price | None]
+
+
+def cluster_machines(ctx: Context, candidates: list[tuple[InstanceType, Decimal]]) -> list[MachineRow]:
+    """What each candidate type offers tasks, once per price book and settings: its machine, its burst and
+    surplus credit rate. Of the types that offer the same machine without bursting, only the lowest rate can
+    be cheapest (their packings are the same, instance for instance), so only it is kept."""
+    settings = ctx.scenario.option_settings.ecs_ec2
+    pinned = bool(settings.instance_types)
+
+    def build() -> list[MachineRow]:
+        rows: list[MachineRow] = []
+        lowest: dict[Machine, Decimal] = {}
+        for instance, rate in candidates:
+            burst = instance_burst(instance, ctx.catalog.burstable)
+            credit = ctx.book.get(*surplus_credit_key(burst)) if burst and burst.unlimited else None
+            if burst and burst.unlimited and credit is None and not pinned:
+                continue  # a surplus the snapshot cannot price: not a type to recommend
+            machine = machine_of(ctx, instance, burst)
+            if machine.tasks < 1:
+                continue
+            rows.append((instance, rate, machine, burst, credit))
+            if burst is None and (machine not in lowest or rate < lowest[machine]):
+                lowest[machine] = rate
+        return [row for row in rows if row[3] is not None or row[1] == lowest[row[2]]]
+
+    key = (
+        "cluster-machines",
+        tuple(sorted(t.name for t, _ in candidates)) if pinned else "all",
+        candidates[0][0].architecture if candidates else "",
+        ctx.scenario.purchase,
+        settings.network_mode,
+        settings.eni_trunking,
+        settings.reserved_memory_mib,
+    )
+    return ctx.book.memo(key, build)
+
+
 def task_groups(members: list[ServicePlan]) -> list[TaskGroup]:
     groups = []
     for plan in members:
@@ -120,15 +159,9 @@ def cheapest_packing(
     zones = {c: zones_of(c) for c in distinct}
     needs = {c: needs_of(c, groups) for c in distinct}
 
-    pinned = bool(ctx.scenario.option_settings.ecs_ec2.instance_types)
     bounds = []
-    for instance, rate in candidates:
-        burst = instance_burst(instance, ctx.catalog.burstable)
-        credit = ctx.book.get(*surplus_credit_key(burst)) if burst and burst.unlimited else None
-        if burst and burst.unlimited and credit is None and not pinned:
-            continue  # a surplus the snapshot cannot price: not a type to recommend
-        machine = machine_of(ctx, instance, burst)
-        if machine.tasks < 1 or any(machine.holds(g) < 1 for g in groups):
+    for instance, rate, machine, burst, credit in cluster_machines(ctx, candidates):
+        if any(machine.holds(g) < 1 for g in groups):
             continue
         fewest = sum(n * max(lower_bound(needs[c], machine), zones[c]) for c, n in distinct.items())
         row = (fewest * weight * (rate + per_instance_hour), instance.name, instance, rate, machine, burst, credit)
