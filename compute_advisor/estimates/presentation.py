@@ -66,20 +66,48 @@ def configuration_value(value: Any) -> str:
     if isinstance(value, dict):
         if "peak_layout" in value:
             return capacity_provider_text(value)
+        if "provider" in value:
+            return fargate_provider_text(value)
+        if value and set(value) <= set(PROVIDER_NAMES):  # tasks by provider (and hour)
+            return "; ".join(f"{PROVIDER_NAMES[k]} {_counts(v)}" for k, v in value.items())
         return ", ".join(f"{k} {configuration_value(v)}" for k, v in value.items())
     return str(value)
 
 
 def capacity_provider_text(provider: dict[str, Any]) -> str:
-    """One capacity provider of an application's cluster, in words: its services, type, and how the busiest
-    hour packs them."""
+    """One capacity provider of an application's cluster, in words: its group (with a strategy), services,
+    type, and how the busiest hour packs them."""
     boxes = [", ".join(f"{count} {name}" for name, count in box.items()) for box in provider["peak_layout"]]
     layout = "; ".join(f"instance {i + 1}: {text}" for i, text in enumerate(boxes))
+    band = provider.get("interruption_band")
     return (
-        f"{', '.join(provider['services'])} on up to {provider['instances']} x {provider['instance_type']} "
+        f"{_group(provider)}{', '.join(provider['services'])} on up to {provider['instances']} x "
+        f"{provider['instance_type']}{f' (Spot interruptions {band})' if band else ''} "
         f"(busiest hour: {layout}); {configuration_value(provider['stranded_vcpu'])} vCPU and "
         f"{configuration_value(provider['stranded_memory_gib'])} GiB of memory stranded"
     )
+
+
+def fargate_provider_text(provider: dict[str, Any]) -> str:
+    """A Fargate capacity provider of a strategy, in words."""
+    services = provider.get("services")
+    return (
+        f"{_group(provider)}{', '.join(services) + ': ' if services else ''}up to {provider.get('tasks', 0)} tasks, "
+        f"{configuration_value(provider.get('task_hours'))} task-hours a month"
+    )
+
+
+def _group(provider: dict[str, Any]) -> str:
+    name = PROVIDER_NAMES.get(str(provider.get("provider")))
+    if name is None:
+        return ""
+    return f"{name} (base {provider.get('base', 0)}, weight {provider.get('weight', 0)}): "
+
+
+def _counts(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 def configuration_details(option: OptionResult) -> list[tuple[str, str]]:

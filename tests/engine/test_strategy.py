@@ -1,6 +1,7 @@
 """Capacity provider strategies: the base first, the rest by weight, each provider's part at its own rates."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -310,11 +311,8 @@ def test_a_snapshot_figure_for_another_type_is_never_used():
 
 def test_a_published_saving_no_spot_rate_can_come_from_gives_that_type_no_spot_figure():
     # The bundled feed, as published, has ca-central-1 p5.48xlarge at a saving of -62 %.
-    raw = [
-        line
-        for line in open("compute_advisor/engine/data/ec2-spot-advisor.csv", encoding="utf-8")
-        if line.startswith("ca-central-1,p5.48xlarge,")
-    ]
-    assert raw == ["ca-central-1,p5.48xlarge,-62,<5%\n"]
+    text = Path("compute_advisor/engine/data/ec2-spot-advisor.csv").read_text(encoding="utf-8")
+    raw = [line for line in text.splitlines() if line.startswith("ca-central-1,p5.48xlarge,")]
+    assert raw == ["ca-central-1,p5.48xlarge,-62,<5%"]
     assert "p5.48xlarge" not in default_catalog().spot_advice("ca-central-1")
     assert default_catalog().spot_advice("ca-central-1")["m5.large"].saving_percent > 0
