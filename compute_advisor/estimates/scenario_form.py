@@ -19,6 +19,7 @@ from compute_advisor.engine.declaration import FieldSpec, field_spec
 from compute_advisor.engine.money import plain
 from compute_advisor.engine.scenario import MAX_SERVICES, AlwaysOn, Hourly, Scheduled
 from compute_advisor.estimates.service_form import services_query
+from compute_advisor.lib import dotted
 
 # The usage kinds' own declarations: a field of one kind reads its kind's title and description.
 USAGE_MODELS = {"always_on": AlwaysOn, "scheduled": Scheduled, "hourly": Hourly}
@@ -135,22 +136,6 @@ def field_for(path: str, kind: str | None = None) -> str | None:
     return None
 
 
-def _put(tree: dict[str, Any], path: str, value: Any) -> None:
-    *parents, leaf = path.split(".")
-    for part in parents:
-        tree = tree.setdefault(part, {})
-    tree[leaf] = value
-
-
-def _get(tree: dict[str, Any], path: str) -> Any:
-    value: Any = tree
-    for part in path.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
-    return value
-
-
 def _scenario_value(value: Any) -> Any:
     return plain(value) if isinstance(value, Decimal) else value
 
@@ -174,7 +159,7 @@ def scenario_from_form(data: dict[str, Any], *, services: list[dict[str, Any]] |
             continue
         if field.path.startswith("option_settings.") and value == field.spec.default:
             continue
-        _put(scenario, field.path, _scenario_value(value))
+        dotted.put(scenario, field.path, _scenario_value(value))
     if services is not None:
         scenario["services"] = services
     return scenario
@@ -209,7 +194,7 @@ def query_from_scenario(scenario: dict[str, Any], *, submitted: bool = True) -> 
         elif not _belongs(field, kind):
             continue  # another usage kind's field keeps the form's default (a run's tasks are not replicas)
         else:
-            value = _get(scenario, field.path)
+            value = dotted.get(scenario, field.path)
         if value is None and submitted:
             if field.spec.kind == "boolean":
                 value = field.spec.default

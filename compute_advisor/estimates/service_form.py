@@ -30,6 +30,7 @@ from compute_advisor.engine.scenario import (
     StepScaling,
     TargetTracking,
 )
+from compute_advisor.lib import dotted
 
 PREFIX = "svc"
 TOTAL = f"{PREFIX}-TOTAL_FORMS"
@@ -225,22 +226,6 @@ def list_text(field: ServiceField, value: Any) -> str:
 LOAD_BALANCED = {"": None, "yes": True, "no": False}
 
 
-def _put(tree: dict[str, Any], path: str, value: Any) -> None:
-    *parents, leaf = path.split(".")
-    for part in parents:
-        tree = tree.setdefault(part, {})
-    tree[leaf] = value
-
-
-def _get(tree: Mapping[str, Any], path: str) -> Any:
-    value: Any = tree
-    for part in path.split("."):
-        if not isinstance(value, Mapping) or part not in value:
-            return None
-        value = value[part]
-    return value
-
-
 def service_from_form(data: Mapping[str, Any]) -> dict[str, Any]:
     """The contract's service from a valid service form's cleaned data: each field of its usage kind (and
     scaling policy) that has a value, at its path."""
@@ -254,7 +239,7 @@ def service_from_form(data: Mapping[str, Any]) -> dict[str, Any]:
             value = LOAD_BALANCED.get(value or "")
         if value in (None, "", []):
             continue
-        _put(service, field.path, plain(value) if isinstance(value, Decimal) else value)
+        dotted.put(service, field.path, plain(value) if isinstance(value, Decimal) else value)
     return service
 
 
@@ -267,7 +252,7 @@ def service_query(service: Mapping[str, Any]) -> dict[str, str]:
     for field in FIELDS:
         if not belongs(field, kind, policy):
             continue
-        value = _get(service, field.path)
+        value = dotted.get(service, field.path)
         if field.name == "load_balanced":
             values[field.name] = {True: "yes", False: "no"}.get(value, "")
             continue

@@ -18,19 +18,24 @@ MAX_INPUT_BYTES = 1024 * 1024
 
 
 class InputCommand(BaseCommand):
+    def read_text(self, source: str, limit: int, *, too_large: str = "") -> str:
+        """The text of a file, or of standard input for "-", read no further than `limit` characters."""
+        try:
+            if source == "-":
+                text = sys.stdin.read(limit + 1)
+            else:
+                with Path(source).open(encoding="utf-8") as handle:
+                    text = handle.read(limit + 1)
+        except (OSError, UnicodeDecodeError) as exc:
+            self.fail(f"Cannot read {source}: {exc}")
+        if len(text) > limit:
+            self.fail(f"{source} is larger than {limit // 1024} KB{too_large}.")
+        return text
+
     def read_json(self, source: str) -> Any:
         """The decoded JSON of a file, or of standard input for "-"; numbers become Decimal from their text,
         so no price or size passes through a binary float."""
-        try:
-            if source == "-":
-                text = sys.stdin.read(MAX_INPUT_BYTES + 1)
-            else:
-                with Path(source).open(encoding="utf-8") as handle:
-                    text = handle.read(MAX_INPUT_BYTES + 1)
-        except (OSError, UnicodeDecodeError) as exc:
-            self.fail(f"Cannot read {source}: {exc}")
-        if len(text) > MAX_INPUT_BYTES:
-            self.fail(f"{source} is larger than {MAX_INPUT_BYTES // 1024} KB: give one scenario.")
+        text = self.read_text(source, MAX_INPUT_BYTES, too_large=": give one scenario")
         try:
             return load_json(text)
         except TooDeep as exc:

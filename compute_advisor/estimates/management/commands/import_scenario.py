@@ -9,10 +9,8 @@ error; `manage.py estimate --input -` prices it:
 from __future__ import annotations
 
 import json
-import sys
 from argparse import ArgumentTypeError
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
@@ -51,19 +49,6 @@ class Command(InputCommand):
         parser.add_argument("--name", default="service", help="Service name (without --input).")
         parser.add_argument("--region", default="us-east-1", help="The scenario's region.")
 
-    def _text(self, source: str, limit: int) -> str:
-        try:
-            if source == "-":
-                text = sys.stdin.read(limit + 1)
-            else:
-                with Path(source).open(encoding="utf-8") as handle:
-                    text = handle.read(limit + 1)
-        except (OSError, UnicodeDecodeError) as exc:
-            self.fail(f"Cannot read {source}: {exc}")
-        if len(text) > limit:
-            self.fail(f"{source} is larger than {limit // 1024} KB.")
-        return text
-
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["input"] and not options["metrics"]:
             self.fail("Give --input FILE, --metrics EXPORT, or both.")
@@ -79,8 +64,8 @@ class Command(InputCommand):
             max_replicas=options["max_replicas"],
             name=options["name"],
         )
-        text = self._text(options["input"], MAX_BYTES) if options["input"] else ""
-        metrics = self._text(options["metrics"], MAX_METRICS_BYTES) if options["metrics"] else ""
+        text = self.read_text(options["input"], MAX_BYTES) if options["input"] else ""
+        metrics = self.read_text(options["metrics"], MAX_METRICS_BYTES) if options["metrics"] else ""
         try:
             imported = import_application(text, metrics, settings)
         except ImportProblem as exc:
