@@ -1,5 +1,6 @@
-"""Demand from CloudWatch exports. No public repository commits a real multi-day `get-metric-data` export of an ECS
-service (see import_files/README.md), so the exports here follow the documented shape of its output
+"""Demand from CloudWatch exports. The AWS CLI's published `get-metric-statistics` example is read as it is; no public
+repository commits a real multi-day `get-metric-data` export of an ECS service (see import_files/README.md), so the
+other exports here follow the documented shape of its output
 (MetricDataResult in the CloudWatch API Reference: Id, Label, Timestamps, Values, StatusCode; the AWS CLI prints
 the timestamps in ISO 8601), with values chosen so that each expected figure can be worked out by hand."""
 
@@ -178,3 +179,37 @@ def test_an_export_of_another_metric_than_the_policy_is_refused():
     text = export(result("MemoryUtilization", [(MONDAY, 10)]))
     with pytest.raises(ImportProblem, match=r"The metrics measure memory but .* policy follows cpu"):
         with_metrics(template, text, MetricsOptions(replicas=1, metric="memory"))
+
+
+def test_aws_clis_own_get_metric_statistics_example_becomes_a_week_of_demand():
+    # The AWS CLI's published example output: the Maximum CPUUtilization of an EC2 instance, hourly, from Tuesday
+    # 2014-02-18 23:18 to Wednesday 19:18 UTC (21 points; 20:00-22:00 have none). At 2 tasks of 1 vCPU the
+    # demand is percent / 100 x 1 x 2.
+    text = (FILES / "aws-cli-get-metric-statistics-cpu.json").read_text(encoding="utf-8")
+    found = hourly_demand(text, metric=None, vcpu=Decimal(1), memory_gib=Decimal(2), replicas=2, period=None)
+    week = [Decimal(v) for v in found.by_hour]
+    wednesday, tuesday = 2 * 24, 24
+
+    def at(percent: str) -> Decimal:  # the demand of a reading, to the importer's 4 decimals
+        return (Decimal(percent) / 50).quantize(Decimal("0.0001"))
+
+    assert week[wednesday + 0] == at("0.33000000000000002") == Decimal("0.0066")
+    assert week[wednesday + 3] == at("99.670000000000002") == Decimal("1.9934")
+    assert week[tuesday + 23] == at("0.67000000000000004") == Decimal("0.0134")
+    # Monday has no data: each of its hours comes from the same hour on the days that have it.
+    assert week[3] == week[wednesday + 3]
+    assert week[23] == week[tuesday + 23]
+    # 20:00 to 22:00 have no data on any day: the average of the 21 hours read.
+    percents = ["0.33000000000000002", "0.34000000000000002", "0.34000000000000002", "99.670000000000002", "2.0"]
+    percents += ["0.33000000000000002", "0.34000000000000002", "0.34000000000000002", "0.68000000000000005"]
+    percents += ["0.34000000000000002"] * 3 + ["0.34000000000000002", "0.33000000000000002"]
+    percents += ["0.34000000000000002"] * 3 + ["3.3900000000000001", "6.6699999999999999", "8.0"]
+    percents += ["0.67000000000000004"]
+    mean = sum((Decimal(p) / 50 for p in percents), Decimal(0)) / 21
+    assert week[wednesday + 21] == mean.quantize(Decimal("0.0001"))
+    assert found.notes == [
+        "Read 21 CPUUtilization data points from 2014-02-18 23:18 to 2014-02-19 19:18 UTC.",
+        "2 running tasks assumed at every time.",
+        "126 of the week's 168 hours had no data: filled from the same hour of the other days.",
+        "3 hours of the day have no data on any day: filled with the average of all hours.",
+    ]

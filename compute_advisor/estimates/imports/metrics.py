@@ -253,7 +253,8 @@ def _week(buckets: dict[int, list[Decimal]], notes: list[str]) -> list[str]:
     means = {hour: sum(values, Decimal(0)) / len(values) for hour, values in buckets.items()}
     overall = sum(means.values(), Decimal(0)) / len(means)
     week: list[Decimal] = []
-    filled = unknown = 0
+    filled = 0
+    unknown: set[int] = set()  # hours of the day with no data on any day
     for hour in range(HOURS):
         if hour in means:
             week.append(means[hour])
@@ -263,12 +264,13 @@ def _week(buckets: dict[int, list[Decimal]], notes: list[str]) -> list[str]:
             filled += 1
             week.append(sum(same_hour, Decimal(0)) / len(same_hour))
         else:
-            unknown += 1
+            unknown.add(hour % 24)
             week.append(overall)
     if filled:
         notes.append(f"{filled} of the week's 168 hours had no data: filled from the same hour of the other days.")
     if unknown:
-        notes.append(f"{unknown} hours of the day had no data on any day: filled with the average of all hours.")
+        noun = "hour of the day has" if len(unknown) == 1 else "hours of the day have"
+        notes.append(f"{len(unknown)} {noun} no data on any day: filled with the average of all hours.")
     return [plain(value.quantize(Decimal("0.0001"))) for value in week]
 
 
