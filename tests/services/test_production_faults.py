@@ -28,6 +28,8 @@ pytestmark = pytest.mark.services
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a-long-password-for-the-operator"
 
+WEB_WORKERS = 2  # the stack's gunicorn workers
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -105,7 +107,7 @@ def stack() -> Iterator[dict]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": database_url,
         "REDIS_URL": redis.url,
-        "WEB_CONCURRENCY": "2",
+        "WEB_CONCURRENCY": str(WEB_WORKERS),
         "LOG_LEVEL": "WARNING",
         # The faults are the database's: the operator's token must not meet the per-account API throttle.
         "API_USER_RATE": "100000/minute",
@@ -311,9 +313,10 @@ def test_the_database_connections_cut_under_the_workers(stack):
         time.sleep(1.5)
 
     errors = [(what, status) for what, status in traffic.statuses if status not in (200, 201)]
-    # A request whose query was running at the very moment of the cut gets the 503 page; none gets a 500.
+    # A request whose query was running at the very moment of a cut gets the 503 page; none gets a 500. Each of
+    # the 3 cuts can catch one such request in each web worker.
     assert all(status == 503 for _, status in errors), errors
-    assert len(errors) <= 3
+    assert len(errors) <= 3 * WEB_WORKERS
     assert len(traffic.statuses) > 30
     after = saved_names(stack)
     assert before_names <= after
