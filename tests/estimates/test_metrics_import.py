@@ -209,6 +209,8 @@ def test_aws_clis_own_get_metric_statistics_example_becomes_a_week_of_demand():
     assert week[wednesday + 21] == mean.quantize(Decimal("0.0001"))
     assert found.notes == [
         "Read 21 CPUUtilization data points from 2014-02-18 23:18 to 2014-02-19 19:18 UTC.",
+        "The export's statistic is the Maximum, read as each period's demand: it overstates the load the service "
+        "keeps on average (export the Average for that).",
         "2 running tasks assumed at every time.",
         "126 of the week's 168 hours had no data: filled from the same hour of the other days.",
         "3 hours of the day have no data on any day: filled with the average of all hours.",

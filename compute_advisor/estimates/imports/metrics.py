@@ -103,12 +103,14 @@ def _kind(*names: Any) -> str | None:
     return None
 
 
-def read_series(text: str) -> dict[str | None, list[Point]]:
-    """The export's series by what they measure (None for a series whose labels do not say)."""
+def read_series(text: str) -> tuple[dict[str | None, list[Point]], str | None]:
+    """The export's series by what they measure (None for a series whose labels do not say), and the statistic
+    of a `get-metric-statistics` output (None for the other forms, which do not say)."""
     if len(text.encode("utf-8")) > MAX_METRICS_BYTES:
         raise ImportProblem(f"The metrics export is more than {MAX_METRICS_BYTES // (1024 * 1024)} MB.")
     if not text.strip():
         raise ImportProblem("The metrics export is empty.")
+    statistic: str | None = None
     try:
         data = load_json(text)
     except TooDeep as exc:
@@ -119,7 +121,7 @@ def read_series(text: str) -> dict[str | None, list[Point]]:
         if isinstance(data, dict) and isinstance(data.get("MetricDataResults"), list):
             series = _metric_data(data["MetricDataResults"])
         elif isinstance(data, dict) and isinstance(data.get("Datapoints"), list):
-            series = _statistics(data)
+            series, statistic = _statistics(data)
         else:
             raise ImportProblem(
                 "This is not a CloudWatch export: get-metric-data output (MetricDataResults), get-metric-statistics "
@@ -129,7 +131,7 @@ def read_series(text: str) -> dict[str | None, list[Point]]:
         raise ImportProblem(f"The export holds more than {MAX_POINTS:,} data points.")
     if not any(series.values()):
         raise ImportProblem("The metrics export holds no data points.")
-    return series
+    return series, statistic
 
 
 def _metric_data(results: list[Any]) -> dict[str | None, list[Point]]:
@@ -148,15 +150,20 @@ def _metric_data(results: list[Any]) -> dict[str | None, list[Point]]:
     return series
 
 
-def _statistics(data: dict[str, Any]) -> dict[str | None, list[Point]]:
+STATISTICS = ("Average", "Sum", "Maximum", "Minimum")
+
+
+def _statistics(data: dict[str, Any]) -> tuple[dict[str | None, list[Point]], str | None]:
     """`get-metric-statistics` output: one statistic a datapoint (Average, Sum, Maximum or Minimum)."""
     points: list[Point] = []
+    named: str | None = None
     for point in data["Datapoints"][: MAX_POINTS + 1]:
         if isinstance(point, dict):
-            statistic = next((point[k] for k in ("Average", "Sum", "Maximum", "Minimum") if k in point), None)
-            if statistic is not None:
-                points.append((_timestamp(point.get("Timestamp")), _number(statistic)))
-    return {_kind(data.get("Label")): points}
+            name = next((k for k in STATISTICS if k in point), None)
+            if name is not None:
+                named = named or name
+                points.append((_timestamp(point.get("Timestamp")), _number(point[name])))
+    return {_kind(data.get("Label")): points}, named
 
 
 def _csv(text: str) -> dict[str | None, list[Point]]:
@@ -216,12 +223,19 @@ def hourly_demand(
     text: str, *, metric: str | None, vcpu: Decimal, memory_gib: Decimal, replicas: int | None, period: int | None
 ) -> Demand:
     """The export's demand in the engine's units, averaged per hour of the week."""
-    series = read_series(text)
+    series, statistic = read_series(text)
     tasks = sorted(dict(series.pop("tasks", [])).items())
     metric, points = _which(series, metric)
     first, last = min(points)[0], max(points)[0]
     span = f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC"
     notes = [f"Read {len(points):,} {METRIC_LABELS[metric]} data points from {span}."]
+    if statistic in ("Maximum", "Minimum"):
+        # Demand is the load a service keeps: a period's extreme is not it.
+        way = "overstates" if statistic == "Maximum" else "understates"
+        notes.append(
+            f"The export's statistic is the {statistic}, read as each period's demand: it {way} the load the "
+            "service keeps on average (export the Average for that)."
+        )
     others = sorted(METRIC_LABELS.get(k or "", "unlabelled") for k in series if k != metric and series[k])
     if others:
         notes.append(f"Not read from the export: its {', '.join(others)} series.")
