@@ -23,7 +23,6 @@ from compute_advisor.engine.bill import Bill
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.options import ecs_ec2, ecs_ec2_cluster, fargate
 from compute_advisor.engine.options.base import Context
-from compute_advisor.engine.options.ec2 import spot_terms
 from compute_advisor.engine.result import SHARED_RULE, OptionResult
 from compute_advisor.engine.scenario import AlwaysOn, Hourly, Scenario, Scheduled
 from compute_advisor.engine.strategy import Share, shares_of, split, usage_part
@@ -83,8 +82,8 @@ def absorb(result: OptionResult, part: OptionResult, *, provider: str) -> None:
     result.missing_prices += [m for m in part.missing_prices if m not in result.missing_prices]
     said = [f"{group}: {w}" if group else w for w in part.warnings]
     result.warnings += [w for w in said if w not in result.warnings]
-    for group in part.configuration.get("capacity_providers", []):
-        result.configuration.setdefault("capacity_providers", []).append({"provider": provider, **group})
+    for capacity in part.configuration.get("capacity_providers", []):
+        result.configuration.setdefault("capacity_providers", []).append({"provider": provider, **capacity})
 
 
 def charge_fargate_part(ctx: Context, result: OptionResult, members: list[ServicePlan], provider: str) -> None:
@@ -92,11 +91,13 @@ def charge_fargate_part(ctx: Context, result: OptionResult, members: list[Servic
     tasks, task_hours = 0, ZERO
     for plan in members:
         part = OptionResult(option=ecs_ec2.OPTION, label=result.label)
-        fargate.charge_fargate_tasks(Bill(ctx.book, part), service_context(ctx, plan), spot=provider == "FARGATE_SPOT")
+        done = fargate.charge_provider_part(
+            Bill(ctx.book, part), service_context(ctx, plan), plan.scenario.usage, provider
+        )
         part.line_items = [replace(line, service=plan.name) for line in part.line_items]
         absorb(result, part, provider=provider)
-        tasks += int(part.configuration["tasks"])
-        task_hours += Decimal(str(part.configuration["task_hours"]))
+        tasks += int(str(done["tasks"]))
+        task_hours += Decimal(str(done["task_hours"]))
     result.configuration.setdefault("capacity_providers", []).append(
         {"provider": provider, "services": [p.name for p in members], "tasks": tasks, "task_hours": task_hours}
     )
@@ -125,13 +126,10 @@ def price(ctx: Context, plans: list[ServicePlan]) -> OptionResult:
         else:
             charge_fargate_part(part_ctx, result, members, share.provider)
             kinds |= {ecs_ec2_cluster.front_kind(m) for m in members if m.replicas_by_hour is not None}
-    for group in result.configuration.get("capacity_providers", []):
-        entry = next(s for s in strategy if s.provider == group["provider"])
-        group.update({"base": entry.base, "weight": entry.weight})
-        if group["provider"] == "spot" and "instance_type" in group:
-            group.update(
-                spot_terms(replace(ctx, scenario=provider_scenario(ctx.scenario, "spot")), group["instance_type"])
-            )
+    # A Spot group's interruption band is in its entry already: its part was priced at Spot (ecs_ec2_cluster).
+    for capacity in result.configuration.get("capacity_providers", []):
+        entry = next(s for s in strategy if s.provider == capacity["provider"])
+        capacity.update({"base": entry.base, "weight": entry.weight})
     describe_services(result, plans, strategy, reserved)
     named = {s.provider for s in strategy}
     if named & set(EC2_GROUPS) and named & set(FARGATE_PROVIDERS):
