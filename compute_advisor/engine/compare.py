@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from compute_advisor.engine.application import (
     ServicePlan,
@@ -156,7 +155,7 @@ def one_service_pricing(ctx: Context, code: str) -> Callable[[], OptionResult] |
         result.configuration.update({k: v for k, v in service.configuration.items() if k.startswith("tasks")})
         for key in ("services", "service_names"):
             result.configuration.pop(key, None)
-        result.line_items = [replace(line, service=None) for line in result.line_items]
+        result.line_items = [line.for_service(None) for line in result.line_items]
         result.services, result.shared_rule = None, ""
         return result
 

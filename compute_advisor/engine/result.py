@@ -30,7 +30,7 @@ class LineItem:
     # the load balancer in front, data transfer out) and for a one-service scenario.
     service: str | None = None
 
-    def for_service(self, service: str) -> LineItem:
+    def for_service(self, service: str | None) -> LineItem:
         """This line as one service's line of an application: `dataclasses.replace(line, service=...)`, without
         its field-by-field checks (an application's options copy hundreds of lines)."""
         item = object.__new__(LineItem)

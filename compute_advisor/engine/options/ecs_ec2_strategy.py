@@ -94,7 +94,7 @@ def charge_fargate_part(ctx: Context, result: OptionResult, members: list[Servic
         done = fargate.charge_provider_part(
             Bill(ctx.book, part), service_context(ctx, plan), plan.scenario.usage, provider
         )
-        part.line_items = [replace(line, service=plan.name) for line in part.line_items]
+        part.line_items = [line.for_service(plan.name) for line in part.line_items]
         absorb(result, part, provider=provider)
         tasks += int(str(done["tasks"]))
         task_hours += Decimal(str(done["task_hours"]))
