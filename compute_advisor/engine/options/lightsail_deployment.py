@@ -34,8 +34,6 @@ def peak(plan: ServicePlan) -> int:
 def one_deployment_refusal(ctx: Context, plans: list[ServicePlan]) -> str | None:
     """Why the services cannot be containers of one deployment, or None when they can."""
     limit = ctx.catalog.lightsail_containers_per_deployment
-    if len(plans) < 2:
-        return "one service"
     if len(plans) > limit:
         return f"a deployment holds at most {limit} containers"
     if sum(1 for p in plans if p.fronted) > 1:
@@ -65,7 +63,6 @@ def price_together(ctx: Context, plans: list[ServicePlan]) -> OptionResult:
             "services": None,
             "workload": combined_workload(plans),
             "usage": AlwaysOn.model_construct(kind="always_on", replicas=nodes),
-            "name": ctx.scenario.name,
         }
     )
     part = lightsail.price_container(Context(scenario, usage_plan(scenario), ctx.book, ctx.catalog))
@@ -102,9 +99,10 @@ def price(ctx: Context, plans: list[ServicePlan]) -> OptionResult:
         apart_reason = ""
     except NotAvailable as exc:
         apart, apart_reason = None, str(exc)
-    refusal = one_deployment_refusal(ctx, plans)
+    shareable = len(plans) > 1  # one service is one container service either way
+    refusal = one_deployment_refusal(ctx, plans) if shareable else None
     together = None
-    if refusal is None:
+    if shareable and refusal is None:
         try:
             together = price_together(ctx, plans)
             together.attribute_shared()
@@ -128,6 +126,6 @@ def price(ctx: Context, plans: list[ServicePlan]) -> OptionResult:
             f"One deployment holding every service as a container would cost {cents(together.monthly_cost)} "
             "USD a month."
         )
-    elif refusal != "one service":
+    elif refusal is not None:
         apart.warnings.append(f"The services cannot share one deployment: {refusal}.")
     return apart
