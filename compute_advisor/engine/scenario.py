@@ -442,8 +442,8 @@ class ClusterProviderShare(ProviderShare):
         title="Capacity provider",
         description="The cluster's On-Demand or Spot Auto Scaling group, or FARGATE / FARGATE_SPOT.",
         labels={
-            "on_demand": "EC2 On-Demand group",
-            "spot": "EC2 Spot group",
+            "on_demand": "On-Demand group",
+            "spot": "Spot group",
             "FARGATE": "Fargate",
             "FARGATE_SPOT": "Fargate Spot",
         },

@@ -7,8 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from compute_advisor.engine import OptionResult, Result, Scenario
+from compute_advisor.engine.declaration import field_spec
 from compute_advisor.engine.money import plain
 from compute_advisor.engine.result import ServiceUsage
+from compute_advisor.engine.scenario import ClusterProviderShare
 
 CONFIG_LABELS = {
     "instance_type": "instance type",
@@ -164,12 +166,8 @@ def settings_summary(configuration: dict[str, Any], *, skip_capacity: bool = Fal
     return ", ".join(parts)
 
 
-PROVIDER_NAMES = {
-    "on_demand": "On-Demand group",
-    "spot": "Spot group",
-    "FARGATE": "Fargate",
-    "FARGATE_SPOT": "Fargate Spot",
-}
+# The capacity providers' names, as the scenario's declaration gives them.
+PROVIDER_NAMES = field_spec(ClusterProviderShare, "provider").labels
 
 
 def provider_summary(provider: dict[str, Any]) -> str:

@@ -20,11 +20,12 @@ from decimal import Decimal
 from compute_advisor.engine.application import ServicePlan
 from compute_advisor.engine.application_bill import charge_shared, service_context, sharing_services, task_size
 from compute_advisor.engine.bill import Bill
+from compute_advisor.engine.declaration import field_spec
 from compute_advisor.engine.money import ZERO
 from compute_advisor.engine.options import ecs_ec2, ecs_ec2_cluster, fargate
 from compute_advisor.engine.options.base import Context
 from compute_advisor.engine.result import SHARED_RULE, OptionResult
-from compute_advisor.engine.scenario import AlwaysOn, Hourly, Scenario, Scheduled
+from compute_advisor.engine.scenario import AlwaysOn, ClusterProviderShare, Hourly, Scenario, Scheduled
 from compute_advisor.engine.strategy import Share, shares_of, split, usage_part
 from compute_advisor.engine.usage import usage_plan
 
@@ -69,7 +70,8 @@ def part_plan(plan: ServicePlan, strategy: list[Share], provider: str) -> Servic
     return replace(plan, scenario=scenario, replicas_by_hour=hourly, usage=usage_plan(scenario))
 
 
-GROUP_NAMES = {"on_demand": "On-Demand group", "spot": "Spot group"}
+# What the declaration calls each EC2 group (and pages show): the name a group's lines start with.
+GROUP_NAMES = {code: field_spec(ClusterProviderShare, "provider").labels[code] for code in EC2_GROUPS}
 
 
 def absorb(result: OptionResult, part: OptionResult, *, provider: str) -> None:
