@@ -108,12 +108,14 @@ CapacityRow = tuple[int, int, int, InstanceType, Decimal, float, bool]
 HoldingRow = tuple[int, InstanceType, Decimal, float, bool]
 
 
-def capacity_key(ctx: Context, candidates: list[tuple[InstanceType, Decimal]]) -> tuple[object, ...]:
+def capacity_key(ctx: Context, candidates: list[tuple[InstanceType, Decimal]], what: str) -> tuple[object, ...]:
+    """The key under which the price book remembers `what` is worked out of these candidates (one architecture)
+    and the ECS on EC2 settings that decide what an instance offers tasks."""
     settings = ctx.scenario.option_settings.ecs_ec2
     return (
-        "ec2-capacity",
+        what,
         tuple(sorted(t.name for t, _ in candidates)) if settings.instance_types else "all",
-        ctx.workload.architecture,
+        candidates[0][0].architecture if candidates else "",
         ctx.scenario.purchase,
         settings.network_mode,
         settings.eni_trunking,
@@ -138,7 +140,7 @@ def capacities(ctx: Context, candidates: list[tuple[InstanceType, Decimal]]) -> 
             rows.append((instance.vcpu * 1024, memory, eni, instance, rate, float(rate), instance.name in specs))
         return rows
 
-    return ctx.book.memo(capacity_key(ctx, candidates), build)
+    return ctx.book.memo(capacity_key(ctx, candidates, "ec2-capacity"), build)
 
 
 def holding(ctx: Context, candidates: list[tuple[InstanceType, Decimal]], task: TaskShape) -> list[HoldingRow]:
@@ -161,7 +163,7 @@ def holding(ctx: Context, candidates: list[tuple[InstanceType, Decimal]], task: 
                 lowest[per] = rate
         return [row for row in rows if row[4] or row[2] == lowest[row[0]]]
 
-    return ctx.book.memo((*capacity_key(ctx, candidates), task_cpu, task_memory), build)
+    return ctx.book.memo((*capacity_key(ctx, candidates, "ec2-capacity"), task_cpu, task_memory), build)
 
 
 def shortlist(

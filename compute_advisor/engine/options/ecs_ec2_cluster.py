@@ -119,16 +119,7 @@ def cluster_machines(ctx: Context, candidates: list[tuple[InstanceType, Decimal]
                 lowest[machine] = rate
         return [row for row in rows if row[3] is not None or row[1] == lowest[row[2]]]
 
-    key = (
-        "cluster-machines",
-        tuple(sorted(t.name for t, _ in candidates)) if pinned else "all",
-        candidates[0][0].architecture if candidates else "",
-        ctx.scenario.purchase,
-        settings.network_mode,
-        settings.eni_trunking,
-        settings.reserved_memory_mib,
-    )
-    return ctx.book.memo(key, build)
+    return ctx.book.memo(ecs_ec2.capacity_key(ctx, candidates, "cluster-machines"), build)
 
 
 def task_groups(members: list[ServicePlan]) -> list[TaskGroup]:
