@@ -9,7 +9,7 @@ import time
 import pytest
 from rest_framework.test import APIClient
 
-from compute_advisor.estimates.importers import ImportProblem, import_workload
+from compute_advisor.estimates.imports import ImportProblem, import_workload
 from compute_advisor.lib.bounded_input import MAX_DEPTH, TooDeep, json_depth_exceeds, load_json, yaml_depth_exceeds
 from tests.estimates.test_estimate_command import ROOT
 from tests.factories import scenario_data

@@ -13,6 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from compute_advisor.engine.money import plain
 from compute_advisor.estimates.imports.common import (
     Imported,
     ImportProblem,
@@ -21,7 +22,6 @@ from compute_advisor.estimates.imports.common import (
     items,
     listed,
     mapping,
-    plain,
     service_name,
     services_imported,
     whole,

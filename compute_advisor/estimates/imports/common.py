@@ -124,10 +124,6 @@ def decimal(value: Any, what: str) -> Decimal:
     return number
 
 
-def plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
 def services_imported(services: list[dict[str, Any]], notes: list[str]) -> Imported:
     """One always-on or scheduled service fills the one-service form; several, or one that autoscales (which
     the form does not edit), make an application."""

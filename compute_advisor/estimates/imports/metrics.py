@@ -26,7 +26,8 @@ from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 from typing import Any
 
-from compute_advisor.estimates.imports.common import Imported, ImportProblem, plain, service_name, services_imported
+from compute_advisor.engine.money import plain
+from compute_advisor.estimates.imports.common import Imported, ImportProblem, service_name, services_imported
 from compute_advisor.lib.bounded_input import TooDeep, load_json
 
 MAX_METRICS_BYTES = 2 * 1024 * 1024

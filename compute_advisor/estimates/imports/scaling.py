@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
+from compute_advisor.engine.money import plain
 from compute_advisor.engine.scaling import DAYS, WEEKDAYS, WEEKENDS
-from compute_advisor.estimates.imports.common import plain
 
 # Application Auto Scaling's predefined metrics for an ECS service, and the CloudWatch metrics (AWS/ECS,
 # AWS/ApplicationELB) a step policy's alarm may watch, as the scenario's metrics.

@@ -8,11 +8,11 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from compute_advisor.engine.money import plain
 from compute_advisor.estimates.imports.common import (
     Imported,
     ImportProblem,
     decimal,
-    plain,
     service_name,
     services_imported,
     whole,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from compute_advisor.engine.money import plain
 from compute_advisor.estimates.imports.common import (
     Imported,
     ImportProblem,
@@ -23,7 +24,6 @@ from compute_advisor.estimates.imports.common import (
     items,
     listed,
     mapping,
-    plain,
     service_name,
     services_imported,
     whole,
