@@ -250,8 +250,8 @@ def simulate(usage: AutoscalingLike, workload: WorkloadLike) -> ScalingRun:
         level = tracking.target
     else:
         stepping = cast(StepPolicyLike, policy)
-        replicas, over = _stepped(demand, windows, stepping, workload)
         level = max(step.above for step in stepping.steps)
+        replicas, over = _stepped(demand, windows, stepping, workload, level=level)
     return ScalingRun(
         demand_by_hour=tuple(demand),
         replicas_by_hour=tuple(replicas),
@@ -296,10 +296,15 @@ def _tracked(
 
 
 def _stepped(
-    demand: list[Decimal], windows: list[tuple[int, int]], policy: StepPolicyLike, workload: WorkloadLike
+    demand: list[Decimal],
+    windows: list[tuple[int, int]],
+    policy: StepPolicyLike,
+    workload: WorkloadLike,
+    *,
+    level: Decimal,
 ) -> tuple[list[int], int]:
-    """Step scaling: each hour starts from the previous hour's replicas (the first from the min in force)."""
-    level = max(step.above for step in policy.steps)
+    """Step scaling: each hour starts from the previous hour's replicas (the first from the min in force);
+    `level` is the top step's threshold, which the over-target hours are counted against."""
     replicas: list[int] = []
     over = 0
     previous: int | None = None
